@@ -1,0 +1,23 @@
+import { CallsEnvironment } from '../calls/calls.config';
+import { SalesforceEnvironment } from '../salesforce/salesforce.config';
+import { StoreEnvironment } from '../store/store.config';
+import { TwilioEnvironment } from '../twilio/twilio.config';
+import { VapiEnvironment } from '../vapi/vapi.config';
+import { AppEnvironment } from './app.config';
+import { checkEnvironment, ConfigValidationError, Environment } from './config.util';
+
+/** Every module's env schema: start-up checks them all at once so one run lists every problem. */
+export const ENVIRONMENT_SCHEMAS = [
+  AppEnvironment,
+  VapiEnvironment,
+  SalesforceEnvironment,
+  TwilioEnvironment,
+  StoreEnvironment,
+  CallsEnvironment,
+] as const;
+
+export function validateEnvironment(env: Environment): Environment {
+  const problems = ENVIRONMENT_SCHEMAS.flatMap((schema) => checkEnvironment(schema, env));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return env;
+}

@@ -1,0 +1,52 @@
+import {
+  AccountRef,
+  ApiUsage,
+  CallerMatch,
+  CaseRecord,
+  ContactUpdate,
+  CreatedCase,
+  NewCallTask,
+  NewCase,
+  RequestPriority,
+  TaskWriteResult,
+  TokenStatus,
+} from './salesforce.types';
+
+/**
+ * The port every other module uses to reach Salesforce. Adapters throw `SalesforceError` only.
+ * `priority` decides who waits when the request budget is short: live-call requests go first.
+ */
+export abstract class SalesforceClient {
+  /** Caller identification by phone (E.164 in; every stored format matched). */
+  abstract findCallerByPhone(phoneE164: string, priority?: RequestPriority): Promise<CallerMatch>;
+  abstract findAccountByNumber(accountNumber: string, priority?: RequestPriority): Promise<AccountRef | null>;
+  abstract getCaseByNumber(caseNumber: string, priority?: RequestPriority): Promise<CaseRecord | null>;
+  /** Open cases of a contact (or, without contact, of an account), most recent first. */
+  abstract listOpenCases(
+    owner: { contactId?: string; accountId?: string },
+    limit: number,
+    priority?: RequestPriority,
+  ): Promise<CaseRecord[]>;
+  /** Creates the Case and reads its CaseNumber in one API call. */
+  abstract createCase(input: NewCase, priority?: RequestPriority): Promise<CreatedCase>;
+  /** Finds a Case created earlier under this idempotency key (after an ambiguous failure). */
+  abstract findCaseByIdempotencyKey(idempotencyKey: string, priority?: RequestPriority): Promise<CreatedCase | null>;
+  /** Adds a CaseComment (body truncated to 4,000 bytes at a character boundary). */
+  abstract addCaseComment(caseId: string, body: string, priority?: RequestPriority): Promise<{ id: string }>;
+  abstract updateContact(contactId: string, fields: ContactUpdate, priority?: RequestPriority): Promise<void>;
+  /** Up to 200 Tasks in one call; one result per input, in order (partial success is normal). */
+  abstract createCallTasks(tasks: NewCallTask[], priority?: RequestPriority): Promise<TaskWriteResult[]>;
+  /** Task ids already logged for these VAPI call ids (by `CallObject`). */
+  abstract findCallTasks(callIds: string[], priority?: RequestPriority): Promise<Map<string, string>>;
+  /** Attaches a full transcript as a ContentVersion linked to the Task. */
+  abstract attachTranscript(
+    taskId: string,
+    title: string,
+    content: string,
+    priority?: RequestPriority,
+  ): Promise<{ contentDocumentId: string }>;
+  abstract tokenStatus(): TokenStatus;
+  abstract apiUsage(): ApiUsage | undefined;
+  /** Checks that the objects and fields we write exist and are writable; returns what is missing. */
+  abstract checkSchema(): Promise<string[]>;
+}

@@ -1,0 +1,48 @@
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
+import { loadEnvironment } from '../config/config.util';
+
+const smsWanted = (env: TwilioEnvironment): boolean => env.SMS_CONFIRMATIONS === 'true';
+
+export class TwilioEnvironment {
+  @ValidateIf((env: TwilioEnvironment) => smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined)
+  @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits' })
+  TWILIO_ACCOUNT_SID?: string;
+
+  @ValidateIf((env: TwilioEnvironment) => smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined)
+  @IsString()
+  TWILIO_AUTH_TOKEN?: string;
+
+  @ValidateIf((env: TwilioEnvironment) => smsWanted(env) && !env.TWILIO_MESSAGING_SERVICE_SID)
+  @Matches(/^\+[1-9]\d{6,14}$/, {
+    message: 'TWILIO_FROM_NUMBER (E.164) or TWILIO_MESSAGING_SERVICE_SID is required for SMS',
+  })
+  TWILIO_FROM_NUMBER?: string;
+
+  @IsOptional()
+  @Matches(/^MG[0-9a-fA-F]{32}$/, { message: 'TWILIO_MESSAGING_SERVICE_SID must be MG followed by 32 hex digits' })
+  TWILIO_MESSAGING_SERVICE_SID?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  TWILIO_API_URL: string = 'https://api.twilio.com';
+
+  /** Default: on when Twilio credentials are configured. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  SMS_CONFIRMATIONS?: string;
+}
+
+export const twilioConfig = registerAs('twilio', () => {
+  const env = loadEnvironment(TwilioEnvironment, process.env);
+  const configured = Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN);
+  return {
+    accountSid: env.TWILIO_ACCOUNT_SID,
+    authToken: env.TWILIO_AUTH_TOKEN,
+    fromNumber: env.TWILIO_FROM_NUMBER,
+    messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+    apiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),
+    configured,
+    smsConfirmations: env.SMS_CONFIRMATIONS === undefined ? configured : env.SMS_CONFIRMATIONS === 'true',
+  };
+});
+export type TwilioConfig = ReturnType<typeof twilioConfig>;

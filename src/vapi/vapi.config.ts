@@ -1,0 +1,106 @@
+import { registerAs } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { commaList, loadEnvironment } from '../config/config.util';
+
+export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
+export type VapiAuthMode = (typeof VAPI_AUTH_MODES)[number];
+
+export class VapiEnvironment {
+  /** Comma list of accepted authentication modes; a request passing any one of them is accepted. */
+  @Matches(/^\s*(hmac|secret|bearer|signature)\s*(,\s*(hmac|secret|bearer|signature)\s*)*$/, {
+    message: 'VAPI_AUTH_MODE must be a comma list of hmac, secret, bearer, signature',
+  })
+  VAPI_AUTH_MODE: string = 'hmac';
+
+  /** Comma list of accepted secrets (several during a rotation). */
+  @IsString()
+  @Matches(/[^,\s]{16,}/, { message: 'VAPI_WEBHOOK_SECRET must hold at least one secret of 16 or more characters' })
+  VAPI_WEBHOOK_SECRET!: string;
+
+  @IsIn(['sha256', 'sha512', 'sha1'])
+  VAPI_HMAC_ALGORITHM: string = 'sha256';
+
+  @IsString()
+  VAPI_HMAC_SIGNATURE_HEADER: string = 'x-signature';
+
+  @IsString()
+  VAPI_HMAC_TIMESTAMP_HEADER: string = 'x-timestamp';
+
+  /** Payload template; `{timestamp}` and `{body}` are replaced. */
+  @Matches(/\{body\}/, { message: 'VAPI_HMAC_PAYLOAD_TEMPLATE must contain {body}' })
+  VAPI_HMAC_PAYLOAD_TEMPLATE: string = '{timestamp}.{body}';
+
+  @IsIn(['hex', 'base64'])
+  VAPI_HMAC_ENCODING: string = 'hex';
+
+  @IsOptional()
+  @IsString()
+  VAPI_HMAC_SIGNATURE_PREFIX?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  VAPI_HMAC_TOLERANCE_SECONDS: number = 300;
+
+  @IsString()
+  VAPI_BEARER_HEADER: string = 'authorization';
+
+  @IsString()
+  VAPI_SECRET_HEADER: string = 'x-vapi-secret';
+
+  @IsString()
+  VAPI_SIGNATURE_HEADER: string = 'x-vapi-signature';
+
+  @IsOptional()
+  @IsString()
+  VAPI_API_KEY?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  VAPI_API_URL: string = 'https://api.vapi.ai';
+
+  @IsOptional()
+  @IsString()
+  VAPI_ASSISTANT_ID?: string;
+
+  /** Body limit for webhook requests; end-of-call reports carry the whole conversation. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_048_576)
+  VAPI_BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
+}
+
+export const vapiConfig = registerAs('vapi', () => {
+  const env = loadEnvironment(VapiEnvironment, process.env);
+  return {
+    authModes: [...new Set(commaList(env.VAPI_AUTH_MODE))] as VapiAuthMode[],
+    secrets: commaList(env.VAPI_WEBHOOK_SECRET),
+    hmac: {
+      algorithm: env.VAPI_HMAC_ALGORITHM as 'sha256' | 'sha512' | 'sha1',
+      signatureHeader: env.VAPI_HMAC_SIGNATURE_HEADER.toLowerCase(),
+      timestampHeader: env.VAPI_HMAC_TIMESTAMP_HEADER.toLowerCase(),
+      payloadTemplate: env.VAPI_HMAC_PAYLOAD_TEMPLATE,
+      encoding: env.VAPI_HMAC_ENCODING as 'hex' | 'base64',
+      signaturePrefix: env.VAPI_HMAC_SIGNATURE_PREFIX ?? '',
+      toleranceSeconds: env.VAPI_HMAC_TOLERANCE_SECONDS,
+    },
+    bearerHeader: env.VAPI_BEARER_HEADER.toLowerCase(),
+    secretHeader: env.VAPI_SECRET_HEADER.toLowerCase(),
+    signatureHeader: env.VAPI_SIGNATURE_HEADER.toLowerCase(),
+    apiKey: env.VAPI_API_KEY,
+    apiUrl: env.VAPI_API_URL.replace(/\/+$/, ''),
+    assistantId: env.VAPI_ASSISTANT_ID,
+    bodyLimitBytes: env.VAPI_BODY_LIMIT_BYTES,
+  };
+});
+export type VapiConfig = ReturnType<typeof vapiConfig>;
