@@ -1,3 +1,4 @@
+import { ClassConstructor } from 'class-transformer';
 import { CallsEnvironment } from '../calls/calls.config';
 import { SalesforceEnvironment } from '../salesforce/salesforce.config';
 import { StoreEnvironment } from '../store/store.config';
@@ -7,14 +8,14 @@ import { AppEnvironment } from './app.config';
 import { checkEnvironment, ConfigValidationError, Environment } from './config.util';
 
 /** Every module's env schema: start-up checks them all at once so one run lists every problem. */
-export const ENVIRONMENT_SCHEMAS = [
+export const ENVIRONMENT_SCHEMAS: ClassConstructor<object>[] = [
   AppEnvironment,
   VapiEnvironment,
   SalesforceEnvironment,
   TwilioEnvironment,
   StoreEnvironment,
   CallsEnvironment,
-] as const;
+];
 
 export function validateEnvironment(env: Environment): Environment {
   const problems = ENVIRONMENT_SCHEMAS.flatMap((schema) => checkEnvironment(schema, env));

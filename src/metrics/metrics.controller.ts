@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Registry } from 'prom-client';
-import { InjectMetricsRegistry } from './metrics.module';
+import { InjectMetricsRegistry } from './metrics.tokens';
 
 @ApiTags('operations')
 @Controller('metrics')
