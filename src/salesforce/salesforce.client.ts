@@ -2,6 +2,7 @@ import {
   AccountRef,
   ApiUsage,
   CallerMatch,
+  CaseOwner,
   CaseRecord,
   ContactUpdate,
   CreatedCase,
@@ -22,15 +23,18 @@ export abstract class SalesforceClient {
   abstract findAccountByNumber(accountNumber: string, priority?: RequestPriority): Promise<AccountRef | null>;
   abstract getCaseByNumber(caseNumber: string, priority?: RequestPriority): Promise<CaseRecord | null>;
   /** Open cases of a contact (or, without contact, of an account), most recent first. */
-  abstract listOpenCases(
-    owner: { contactId?: string; accountId?: string },
-    limit: number,
-    priority?: RequestPriority,
-  ): Promise<CaseRecord[]>;
+  abstract listOpenCases(owner: CaseOwner, limit: number, priority?: RequestPriority): Promise<CaseRecord[]>;
   /** Creates the Case and reads its CaseNumber in one API call. */
   abstract createCase(input: NewCase, priority?: RequestPriority): Promise<CreatedCase>;
-  /** Finds a Case created earlier under this idempotency key (after an ambiguous failure). */
-  abstract findCaseByIdempotencyKey(idempotencyKey: string, priority?: RequestPriority): Promise<CreatedCase | null>;
+  /**
+   * Finds a Case created earlier under this idempotency key (after an ambiguous failure). Pass the NewCase's
+   * owner (contactId/accountId): without an external-ID field the lookup is scoped to the owner's Cases.
+   */
+  abstract findCaseByIdempotencyKey(
+    idempotencyKey: string,
+    priority?: RequestPriority,
+    owner?: CaseOwner,
+  ): Promise<CreatedCase | null>;
   /** Adds a CaseComment (body truncated to 4,000 bytes at a character boundary). */
   abstract addCaseComment(caseId: string, body: string, priority?: RequestPriority): Promise<{ id: string }>;
   abstract updateContact(contactId: string, fields: ContactUpdate, priority?: RequestPriority): Promise<void>;

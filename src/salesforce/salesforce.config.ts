@@ -1,7 +1,18 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { loadEnvironment } from '../config/config.util';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { commaList, Environment, loadEnvironment } from '../config/config.util';
 
 export const SALESFORCE_AUTH_FLOWS = ['client_credentials', 'jwt_bearer', 'refresh_token'] as const;
 export type SalesforceAuthFlow = (typeof SALESFORCE_AUTH_FLOWS)[number];
@@ -11,7 +22,7 @@ export class SalesforceEnvironment {
   SALESFORCE_AUTH_FLOW!: string;
 
   /** Base of the token endpoint: the org's My Domain, or the login / test host. Never hard-coded. */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   SALESFORCE_LOGIN_URL!: string;
 
   @IsString()
@@ -26,7 +37,8 @@ export class SalesforceEnvironment {
   SALESFORCE_USERNAME?: string;
 
   @ValidateIf(
-    (env: SalesforceEnvironment) => env.SALESFORCE_AUTH_FLOW === 'jwt_bearer' && !env.SALESFORCE_PRIVATE_KEY_FILE,
+    (env: SalesforceEnvironment) =>
+      env.SALESFORCE_AUTH_FLOW === 'jwt_bearer' && !env.SALESFORCE_PRIVATE_KEY_FILE,
   )
   @IsString({ message: 'SALESFORCE_PRIVATE_KEY or SALESFORCE_PRIVATE_KEY_FILE is required for jwt_bearer' })
   SALESFORCE_PRIVATE_KEY?: string;
@@ -37,7 +49,7 @@ export class SalesforceEnvironment {
 
   /** JWT `aud`; derived from the login URL when unset (test.salesforce.com for sandboxes). */
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   SALESFORCE_TOKEN_AUDIENCE?: string;
 
   @ValidateIf((env: SalesforceEnvironment) => env.SALESFORCE_AUTH_FLOW === 'refresh_token')
@@ -58,10 +70,133 @@ export class SalesforceEnvironment {
   @Min(100)
   @Max(120_000)
   SALESFORCE_REQUEST_TIMEOUT_MS: number = 10_000;
+
+  /** Refresh the token this long before the session timeout would lapse it (refresh ahead, not on failure). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: number = 300;
+
+  /** Consecutive credential refusals after which token requests stop for a while (circuit breaker). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SALESFORCE_TOKEN_FAILURE_THRESHOLD: number = 3;
+
+  /** First pause after the token circuit opens; doubles on each further refusal, up to 10 minutes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SALESFORCE_TOKEN_RETRY_AFTER_MS: number = 30_000;
+
+  /** Requests in flight at once from this replica (also the keep-alive connection pool size). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SALESFORCE_MAX_CONCURRENCY: number = 50;
+
+  /** Share of SALESFORCE_MAX_CONCURRENCY that background writes (outbox, call logs) may use. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  SALESFORCE_BACKGROUND_SHARE: number = 0.3;
+
+  /** Background requests pause while the org's daily api-usage is above this fraction of its limit. */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  SALESFORCE_BACKGROUND_USAGE_CEILING: number = 0.8;
+
+  /** How long background requests pause after REQUEST_LIMIT_EXCEEDED (doubles while it repeats, max 1 h). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SALESFORCE_LIMIT_BACKOFF_MS: number = 60_000;
+
+  /** Retries after the first attempt, for reads and for writes behind an idempotency check. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  SALESFORCE_RETRY_ATTEMPTS: number = 2;
+
+  /** First retry delay; later ones grow exponentially with jitter. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SALESFORCE_RETRY_BASE_DELAY_MS: number = 200;
+
+  /** Region for numbers stored without a country code (ISO 3166 alpha-2). */
+  @Matches(/^[A-Z]{2}$/, {
+    message: 'SALESFORCE_DEFAULT_PHONE_REGION must be a two-letter region such as US',
+  })
+  SALESFORCE_DEFAULT_PHONE_REGION: string = 'US';
+
+  /** The SOQL fallback of caller lookup covers records changed this recently (SOSL's index lags behind). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SALESFORCE_SEARCH_FALLBACK_MINUTES: number = 30;
+
+  /** issueType → Case.Type picklist value, as `issue=Value` pairs. */
+  @Matches(/^\s*(billing|technical|account)\s*=[^,=]+(,\s*(billing|technical|account)\s*=[^,=]+)*\s*$/, {
+    message: 'SALESFORCE_CASE_TYPE_MAP must look like billing=Billing,technical=Technical,account=Account',
+  })
+  SALESFORCE_CASE_TYPE_MAP: string = 'billing=Billing,technical=Technical,account=Account';
+
+  /** priority → Case.Priority picklist value, as `priority=Value` pairs. */
+  @Matches(/^\s*(low|medium|high)\s*=[^,=]+(,\s*(low|medium|high)\s*=[^,=]+)*\s*$/, {
+    message: 'SALESFORCE_CASE_PRIORITY_MAP must look like low=Low,medium=Medium,high=High',
+  })
+  SALESFORCE_CASE_PRIORITY_MAP: string = 'low=Low,medium=Medium,high=High';
+
+  /** Case.Origin picklist value of the Cases we create. */
+  @IsString()
+  SALESFORCE_CASE_ORIGIN: string = 'Phone';
+
+  /** Case.Status picklist value of the Cases we create. */
+  @IsString()
+  SALESFORCE_CASE_STATUS: string = 'New';
+
+  /** Case.Priority when the caller gave none (a picklist value, not a key of the map). */
+  @IsString()
+  SALESFORCE_CASE_PRIORITY: string = 'Medium';
+
+  /** `false` sends `Sforce-Auto-Assign: FALSE` so the org's assignment rules do not run on our Cases. */
+  @IsIn(['true', 'false'])
+  SALESFORCE_CASE_AUTO_ASSIGN: string = 'true';
+
+  /** Optional unique external-ID text field on Case holding our idempotency key (e.g. Voice_Call_Key__c). */
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]*__c$/, {
+    message: 'SALESFORCE_CASE_EXTERNAL_ID_FIELD must be a custom field API name',
+  })
+  SALESFORCE_CASE_EXTERNAL_ID_FIELD?: string;
+
+  /** Without an external-ID field: how far back a retry looks for a Case carrying our key marker. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SALESFORCE_CASE_KEY_LOOKBACK_HOURS: number = 24;
 }
 
-export const salesforceConfig = registerAs('salesforce', () => {
-  const env = loadEnvironment(SalesforceEnvironment, process.env);
+function pairs<K extends string>(value: string, keys: readonly K[]): Record<K, string> {
+  const map: Partial<Record<K, string>> = {};
+  for (const item of commaList(value)) {
+    const [key, ...rest] = item.split('=');
+    const name = key.trim() as K;
+    if (keys.includes(name)) map[name] = rest.join('=').trim();
+  }
+  return map as Record<K, string>;
+}
+
+/** Builds the typed Salesforce configuration from an environment (tests pass their own). */
+export function buildSalesforceConfig(environment: Environment) {
+  const env = loadEnvironment(SalesforceEnvironment, environment);
+  const caseTypes = { billing: 'Billing', technical: 'Technical', account: 'Account' };
+  const casePriorities = { low: 'Low', medium: 'Medium', high: 'High' };
   return {
     authFlow: env.SALESFORCE_AUTH_FLOW as SalesforceAuthFlow,
     loginUrl: env.SALESFORCE_LOGIN_URL.replace(/\/+$/, ''),
@@ -75,6 +210,33 @@ export const salesforceConfig = registerAs('salesforce', () => {
     apiVersion: env.SALESFORCE_API_VERSION,
     sessionTimeoutSeconds: env.SALESFORCE_SESSION_TIMEOUT_SECONDS,
     requestTimeoutMs: env.SALESFORCE_REQUEST_TIMEOUT_MS,
+    tokenRefreshMarginSeconds: env.SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS,
+    tokenFailureThreshold: env.SALESFORCE_TOKEN_FAILURE_THRESHOLD,
+    tokenRetryAfterMs: env.SALESFORCE_TOKEN_RETRY_AFTER_MS,
+    maxConcurrency: env.SALESFORCE_MAX_CONCURRENCY,
+    backgroundShare: env.SALESFORCE_BACKGROUND_SHARE,
+    backgroundUsageCeiling: env.SALESFORCE_BACKGROUND_USAGE_CEILING,
+    limitBackoffMs: env.SALESFORCE_LIMIT_BACKOFF_MS,
+    retryAttempts: env.SALESFORCE_RETRY_ATTEMPTS,
+    retryBaseDelayMs: env.SALESFORCE_RETRY_BASE_DELAY_MS,
+    defaultPhoneRegion: env.SALESFORCE_DEFAULT_PHONE_REGION,
+    searchFallbackMinutes: env.SALESFORCE_SEARCH_FALLBACK_MINUTES,
+    caseTypeMap: {
+      ...caseTypes,
+      ...pairs(env.SALESFORCE_CASE_TYPE_MAP, ['billing', 'technical', 'account'] as const),
+    },
+    casePriorityMap: {
+      ...casePriorities,
+      ...pairs(env.SALESFORCE_CASE_PRIORITY_MAP, ['low', 'medium', 'high'] as const),
+    },
+    caseOrigin: env.SALESFORCE_CASE_ORIGIN,
+    caseStatus: env.SALESFORCE_CASE_STATUS,
+    casePriority: env.SALESFORCE_CASE_PRIORITY,
+    caseAutoAssign: env.SALESFORCE_CASE_AUTO_ASSIGN === 'true',
+    caseExternalIdField: env.SALESFORCE_CASE_EXTERNAL_ID_FIELD,
+    caseKeyLookbackHours: env.SALESFORCE_CASE_KEY_LOOKBACK_HOURS,
   };
-});
-export type SalesforceConfig = ReturnType<typeof salesforceConfig>;
+}
+
+export const salesforceConfig = registerAs('salesforce', () => buildSalesforceConfig(process.env));
+export type SalesforceConfig = ReturnType<typeof buildSalesforceConfig>;

@@ -48,6 +48,12 @@ export interface NewCase {
   priority?: CasePriority;
 }
 
+/** Whose cases: a contact, or (without contact) an account. */
+export interface CaseOwner {
+  contactId?: string;
+  accountId?: string;
+}
+
 export interface CreatedCase {
   id: string;
   caseNumber: string;

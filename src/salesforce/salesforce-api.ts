@@ -1,0 +1,176 @@
+import { Logger } from '@nestjs/common';
+import { ExponentialBackoff, handleWhen, IPolicy, noop, retry, RetryPolicy } from 'cockatiel';
+import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
+import { SalesforceMetrics } from './salesforce.metrics';
+import { RequestPriority } from './salesforce.types';
+import {
+  dataApiError,
+  HttpMethod,
+  HttpResponse,
+  parseErrorEntries,
+  parseLimitInfo,
+  SalesforceHttp,
+} from './salesforce-http';
+import { RequestBudget } from './salesforce-request.budget';
+import { AccessToken, SalesforceTokenProvider } from './salesforce-token.provider';
+
+export interface ApiRequest {
+  /** Metric label and error prefix, e.g. `findCallerByPhone.search`. */
+  operation: string;
+  method: HttpMethod;
+  /** Below `/services/data/vNN.0`, e.g. `/query?q=…`. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  priority: RequestPriority;
+  /** Retry on outage/timeout. Only for requests that cannot apply twice (reads, PATCH of the same values). */
+  idempotent: boolean;
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+}
+
+export interface SalesforceApiOptions {
+  apiVersion: string;
+  retryAttempts: number;
+  retryBaseDelayMs: number;
+}
+
+/** Failures after which the request may or may not have been applied: worth a retry, after a check for writes. */
+export function isAmbiguousFailure(error: unknown): boolean {
+  return (
+    error instanceof SalesforceError &&
+    (error.code === SalesforceErrorCode.UNAVAILABLE || error.code === SalesforceErrorCode.TIMEOUT)
+  );
+}
+
+/**
+ * Sends data-API requests: through the request budget, with a valid token, one refresh-and-replay on
+ * `401 INVALID_SESSION_ID`, usage and outcome metrics, and jittered exponential retries for idempotent
+ * requests. Non-idempotent writes get `retryPolicy` to wrap their own check-then-write attempts.
+ */
+export class SalesforceApi {
+  private readonly logger = new Logger('SalesforceApi');
+  readonly basePath: string;
+  /** Jittered exponential retry on outage/timeout (decorrelated jitter, cockatiel's default generator). */
+  readonly retryPolicy: RetryPolicy;
+
+  constructor(
+    private readonly http: SalesforceHttp,
+    private readonly tokens: SalesforceTokenProvider,
+    private readonly budget: RequestBudget,
+    private readonly metrics: SalesforceMetrics,
+    options: SalesforceApiOptions,
+  ) {
+    this.basePath = `/services/data/v${options.apiVersion}`;
+    this.retryPolicy = retry(handleWhen(isAmbiguousFailure), {
+      maxAttempts: options.retryAttempts,
+      backoff: new ExponentialBackoff({
+        initialDelay: Math.max(1, options.retryBaseDelayMs),
+        maxDelay: Math.max(1, options.retryBaseDelayMs) * 16,
+      }),
+    });
+    this.retryPolicy.onRetry(({ delay, attempt, ...reason }) => {
+      const why =
+        'error' in reason && reason.error instanceof SalesforceError ? reason.error.message : 'failure';
+      this.logger.warn(`retry ${attempt} in ${Math.round(delay)} ms after: ${why}`);
+    });
+  }
+
+  request<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+    const policy: IPolicy = request.idempotent ? this.retryPolicy : noop;
+    return policy.execute(() => this.budget.run(request.priority, () => this.attempt<T>(request)));
+  }
+
+  private async attempt<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+    const token = await this.tokens.getToken();
+    const first = await this.exchange(request, token);
+    if (!isInvalidSession(first)) return this.finish<T>(request, token, first);
+    // Expired mid-flight: drop this token (a concurrent request may already have replaced it) and replay once.
+    this.count(request, SalesforceErrorCode.SESSION_EXPIRED);
+    this.tokens.invalidate(token);
+    const fresh = await this.tokens.getToken();
+    const second = await this.exchange(request, fresh);
+    if (!isInvalidSession(second)) return this.finish<T>(request, fresh, second);
+    throw new SalesforceError(
+      SalesforceErrorCode.SESSION_EXPIRED,
+      `Salesforce ${request.operation}: session refused again right after a token refresh`,
+      false,
+      { status: 401, salesforceCode: 'INVALID_SESSION_ID' },
+    );
+  }
+
+  private async exchange(request: ApiRequest, token: AccessToken): Promise<HttpResponse> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token.accessToken}`,
+      accept: 'application/json',
+      ...request.headers,
+    };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const stopTimer = this.metrics.requestDuration.startTimer({ operation: request.operation });
+    try {
+      const response = await this.http.send({
+        method: request.method,
+        url: `${token.instanceUrl}${this.basePath}${request.path}`,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        operation: request.operation,
+      });
+      const usage = parseLimitInfo(response.headers['sforce-limit-info']);
+      if (usage) {
+        this.budget.recordUsage(usage.used, usage.limit);
+        this.metrics.apiUsage.set(usage.used);
+        this.metrics.apiLimit.set(usage.limit);
+      }
+      return response;
+    } catch (error) {
+      this.count(request, error instanceof SalesforceError ? error.code : SalesforceErrorCode.UNKNOWN);
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private finish<T>(request: ApiRequest, token: AccessToken, response: HttpResponse): ApiResponse<T> {
+    if (response.status >= 300) {
+      const error = dataApiError(response.status, response.text, request.operation);
+      if (error.code === SalesforceErrorCode.RATE_LIMITED) this.budget.recordLimitExceeded();
+      this.count(request, error.code);
+      throw error;
+    }
+    this.tokens.markUsed(token);
+    this.budget.recordSuccess();
+    this.count(request, 'success');
+    return { status: response.status, body: parseBody<T>(response, request.operation) };
+  }
+
+  private count(request: ApiRequest, outcome: string): void {
+    this.metrics.requests.inc({ operation: request.operation, outcome: outcome.toLowerCase() });
+  }
+}
+
+function isInvalidSession(response: HttpResponse): boolean {
+  return (
+    response.status === 401 &&
+    parseErrorEntries(response.text).some((entry) => entry.errorCode === 'INVALID_SESSION_ID')
+  );
+}
+
+function parseBody<T>(response: HttpResponse, operation: string): T {
+  if (response.status === 204 || response.text.length === 0) return undefined as T;
+  try {
+    return JSON.parse(response.text) as T;
+  } catch (error) {
+    throw new SalesforceError(
+      SalesforceErrorCode.UNKNOWN,
+      `Salesforce ${operation}: response is not JSON`,
+      false,
+      {
+        status: response.status,
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** A caller's number in the forms we search and compare with. */
+export interface NormalisedPhone {
+  /** `+14155551212` */
+  e164: string;
+  /** National significant number, digits only: `4155551212`. */
+  national: string;
+  /** Country calling code, digits only: `1`. */
+  countryCode: string;
+}
+
+export function phoneRegion(region: string): CountryCode {
+  if (!isSupportedCountry(region)) throw new Error(`unsupported phone region ${region}`);
+  return region;
+}
+
+/**
+ * Parses a number as people and CRMs write it. "Possible" rather than "valid": numbering-plan validity
+ * rejects real-looking test ranges (555) and lags behind new ranges; we only need the digits to be right.
+ */
+export function normalisePhone(input: string, defaultRegion: CountryCode): NormalisedPhone | undefined {
+  const parsed = parsePhoneNumberFromString(input, defaultRegion);
+  if (!parsed?.isPossible()) return undefined;
+  return { e164: parsed.number, national: parsed.nationalNumber, countryCode: parsed.countryCallingCode };
+}
+
+function digitsOf(value: string): string {
+  return value.replace(/\D/g, '');
+}
+
+/**
+ * Whether a phone stored in Salesforce (any format, with or without country code or trunk prefix) is the
+ * caller's number. Runs on search results, so a loose search (SOSL, LIKE on the last digits) never yields a
+ * wrong match.
+ */
+export function storedPhoneMatches(
+  stored: string | null | undefined,
+  caller: NormalisedPhone,
+  defaultRegion: CountryCode,
+): boolean {
+  if (!stored) return false;
+  if (normalisePhone(stored, defaultRegion)?.e164 === caller.e164) return true;
+  const digits = digitsOf(stored);
+  const { national, countryCode } = caller;
+  // Formats the parser may read with the wrong region: national with trunk 0, international with 00/011.
+  return [national, `0${national}`, `${countryCode}${national}`, `00${countryCode}${national}`]
+    .concat(`011${countryCode}${national}`)
+    .includes(digits);
+}
+
+/** The last digits used for the SOQL fallback: contiguous in nearly every written format ("555-1212"). */
+export function phoneTailDigits(caller: NormalisedPhone, length = 4): string {
+  return caller.national.slice(-length);
+}

@@ -1,0 +1,180 @@
+import { SalesforceConfig } from './salesforce.config';
+import { SalesforceError } from './salesforce.errors';
+import { SalesforceApi } from './salesforce-api';
+
+interface DescribeField {
+  name: string;
+  createable: boolean;
+  updateable: boolean;
+  externalId?: boolean;
+  picklistValues?: { value: string; active: boolean }[];
+}
+
+interface Describe {
+  name: string;
+  createable: boolean;
+  updateable: boolean;
+  fields: DescribeField[];
+}
+
+type Need = 'create' | 'update';
+
+interface ObjectNeeds {
+  object: string;
+  fields: Record<string, Need[]>;
+  picklists?: Record<string, string[]>;
+}
+
+/**
+ * Checks at start-up (and from the readiness probe) that the org has what we write, through describe calls.
+ * A describe that satisfied every need is cached for the life of the process; one with problems is asked
+ * again on the next check, so a fix in the org shows without a restart.
+ */
+export class SchemaChecker {
+  private readonly describes = new Map<string, Promise<Describe>>();
+
+  constructor(
+    private readonly api: SalesforceApi,
+    private readonly config: SalesforceConfig,
+  ) {}
+
+  async check(): Promise<string[]> {
+    const results = await Promise.all(this.needs().map((needs) => this.checkObject(needs)));
+    return results.flat();
+  }
+
+  private needs(): ObjectNeeds[] {
+    const caseFields: Record<string, Need[]> = {
+      Subject: ['create'],
+      Description: ['create'],
+      Status: ['create'],
+      Priority: ['create'],
+      Type: ['create'],
+      Origin: ['create'],
+      ContactId: ['create'],
+      AccountId: ['create'],
+    };
+    const externalId = this.config.caseExternalIdField;
+    if (externalId) caseFields[externalId] = ['create', 'update'];
+    return [
+      {
+        object: 'Case',
+        fields: caseFields,
+        picklists: {
+          Type: Object.values(this.config.caseTypeMap),
+          Priority: [...Object.values(this.config.casePriorityMap), this.config.casePriority],
+          Status: [this.config.caseStatus],
+          Origin: [this.config.caseOrigin],
+        },
+      },
+      {
+        object: 'CaseComment',
+        fields: { ParentId: ['create'], CommentBody: ['create'], IsPublished: ['create'] },
+      },
+      {
+        object: 'Contact',
+        fields: Object.fromEntries(
+          [
+            'Email',
+            'Phone',
+            'MobilePhone',
+            'MailingStreet',
+            'MailingCity',
+            'MailingState',
+            'MailingPostalCode',
+            'MailingCountry',
+          ].map((name) => [name, ['update'] as Need[]]),
+        ),
+      },
+      {
+        object: 'Task',
+        fields: Object.fromEntries(
+          [
+            'Subject',
+            'Description',
+            'Status',
+            'TaskSubtype',
+            'CallType',
+            'CallDurationInSeconds',
+            'CallObject',
+            'CallDisposition',
+            'ActivityDate',
+            'WhoId',
+            'WhatId',
+          ].map((name) => [name, ['create'] as Need[]]),
+        ),
+        picklists: { Status: ['Completed'], TaskSubtype: ['Call'], CallType: ['Inbound'] },
+      },
+      {
+        object: 'ContentVersion',
+        fields: {
+          Title: ['create'],
+          PathOnClient: ['create'],
+          VersionData: ['create'],
+          FirstPublishLocationId: ['create'],
+        },
+      },
+    ];
+  }
+
+  private async checkObject(needs: ObjectNeeds): Promise<string[]> {
+    let describe: Describe;
+    try {
+      describe = await this.describe(needs.object);
+    } catch (error) {
+      return [
+        `${needs.object}: cannot be described (${error instanceof SalesforceError ? error.message : 'unknown error'})`,
+      ];
+    }
+    const problems: string[] = [];
+    const byName = new Map(describe.fields.map((field) => [field.name.toLowerCase(), field]));
+    for (const [name, wanted] of Object.entries(needs.fields)) {
+      const field = byName.get(name.toLowerCase());
+      if (!field) {
+        problems.push(`${needs.object}.${name}: field missing or not visible to the integration user`);
+        continue;
+      }
+      if (wanted.includes('create') && !field.createable)
+        problems.push(`${needs.object}.${name}: not createable`);
+      if (wanted.includes('update') && !field.updateable)
+        problems.push(`${needs.object}.${name}: not updateable`);
+      if (name === this.config.caseExternalIdField && needs.object === 'Case' && !field.externalId) {
+        problems.push(`Case.${name}: not marked as External ID (SALESFORCE_CASE_EXTERNAL_ID_FIELD)`);
+      }
+    }
+    for (const [name, values] of Object.entries(needs.picklists ?? {})) {
+      const field = byName.get(name.toLowerCase());
+      if (!field) continue;
+      const active = new Set(
+        (field.picklistValues ?? []).filter((value) => value.active).map((value) => value.value),
+      );
+      for (const value of new Set(values)) {
+        if (!active.has(value))
+          problems.push(`${needs.object}.${name}: picklist value "${value}" missing or inactive`);
+      }
+    }
+    // Keep only describes that passed: after an admin fixes the org, the next check must see the change.
+    if (problems.length > 0) this.describes.delete(needs.object);
+    return problems;
+  }
+
+  private describe(object: string): Promise<Describe> {
+    let cached = this.describes.get(object);
+    if (!cached) {
+      cached = this.api
+        .request<Describe>({
+          operation: 'checkSchema.describe',
+          method: 'GET',
+          path: `/sobjects/${object}/describe`,
+          // Rare and needed for readiness: not subject to the background pause.
+          priority: 'live',
+          idempotent: true,
+        })
+        .then((response) => response.body);
+      // A failed describe is asked again next time; only answers are cached.
+      cached.catch(() => this.describes.delete(object));
+      this.describes.set(object, cached);
+    }
+    return cached;
+  }
+}

@@ -1,0 +1,23 @@
+/** Field-length helpers: cut at a character boundary, never inside a surrogate pair. */
+
+/** At most `maxLength` UTF-16 units (Salesforce text lengths count characters). */
+export function truncateCharacters(value: string, maxLength: number): string {
+  if (value.length <= maxLength) return value;
+  const cut = value.slice(0, maxLength);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/** At most `maxBytes` bytes of UTF-8 (CaseComment.CommentBody is limited in bytes, not characters). */
+export function truncateUtf8Bytes(value: string, maxBytes: number): string {
+  if (Buffer.byteLength(value, 'utf8') <= maxBytes) return value;
+  let bytes = 0;
+  let end = 0;
+  for (const character of value) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += character.length;
+  }
+  return value.slice(0, end);
+}
