@@ -1,8 +1,10 @@
 import { registerAs } from '@nestjs/config';
-import { IsOptional, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { loadEnvironment } from '../config/config.util';
 
-export type StoreLocation = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; connectionString: string };
+export type StoreLocation =
+  { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; connectionString: string };
 
 export class StoreEnvironment {
   /** unset → SQLite file ./data/voice-crm.db; `sqlite:PATH`, `sqlite::memory:` or `postgres://…`. */
@@ -11,6 +13,20 @@ export class StoreEnvironment {
     message: 'DATABASE_URL must be sqlite:PATH, sqlite::memory: or postgres://…',
   })
   DATABASE_URL?: string;
+
+  /** PostgreSQL connections per replica. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_MAX: number = 10;
+
+  /** How long a SQLite write waits for another process's lock before failing. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  SQLITE_BUSY_TIMEOUT_MS: number = 5000;
 }
 
 export function parseDatabaseUrl(url: string | undefined): StoreLocation {
@@ -21,6 +37,10 @@ export function parseDatabaseUrl(url: string | undefined): StoreLocation {
 
 export const storeConfig = registerAs('store', () => {
   const env = loadEnvironment(StoreEnvironment, process.env);
-  return { location: parseDatabaseUrl(env.DATABASE_URL) };
+  return {
+    location: parseDatabaseUrl(env.DATABASE_URL),
+    poolMax: env.DATABASE_POOL_MAX,
+    busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+  };
 });
 export type StoreConfig = ReturnType<typeof storeConfig>;

@@ -1,0 +1,96 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock } from './clock';
+import { deliveryConfig, DeliveryConfig } from './delivery.config';
+import { DeliveryExecutor } from './delivery.executor';
+import { DeliveryRepository } from './delivery.repository';
+
+/**
+ * Drains the outbox in the background: claims due rows under a lease, runs them through the shared executor,
+ * and polls again at once while there is more. On shutdown it stops claiming, lets running attempts finish
+ * within a grace period, and gives back the leases of whatever is still running so another replica can take
+ * over without waiting for the lease to expire.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly repository: DeliveryRepository,
+    private readonly executor: DeliveryExecutor,
+    private readonly clock: Clock,
+    @Inject(deliveryConfig.KEY) private readonly config: DeliveryConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.workerEnabled) this.start();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.pollUntilStopped();
+  }
+
+  /**
+   * Claims one batch and delivers it; returns how many rows it claimed. Tests call this directly to step
+   * the outbox while they move a fake clock.
+   */
+  async drainOnce(): Promise<number> {
+    const targets = this.executor.availableTargets();
+    const rows = await this.repository.claimDue({
+      owner: this.executor.owner,
+      now: this.clock.now(),
+      leaseMs: this.config.leaseMs,
+      limit: this.config.batchSize,
+      targets,
+    });
+    if (rows.length > 0) await this.executor.run(rows, 'background');
+    return rows.length;
+  }
+
+  // Runs before the store's onApplicationShutdown closes the connections.
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    // The loop ends after its current batch; inline attempts may still run. Both waits share one grace period.
+    const startedAt = Date.now();
+    await Promise.race([this.loop, sleep(this.config.shutdownGraceMs, undefined, { ref: false })]);
+    const remaining = Math.max(0, this.config.shutdownGraceMs - (Date.now() - startedAt));
+    const settled = await this.executor.settle(remaining);
+    const released = await this.repository.releaseLeases(this.executor.owner, this.clock.now());
+    if (!settled || released > 0) this.logger.warn(`Shutdown released ${released} leased deliveries`);
+  }
+
+  private async pollUntilStopped(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.drainOnce();
+      } catch (error) {
+        this.logger.error(`Delivery poll failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+      }
+      if (claimed < this.config.batchSize && this.running) await this.pause(this.config.pollIntervalMs);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

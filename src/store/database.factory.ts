@@ -1,0 +1,75 @@
+import Sqlite from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool, types as pgTypes } from 'pg';
+import { DatabaseSchema } from './database.types';
+import { migrateToLatest } from './migrations';
+import { StoreLocation } from './store.config';
+
+export type Database = Kysely<DatabaseSchema>;
+export type Dialect = StoreLocation['dialect'];
+
+export interface DatabaseOptions {
+  /** PostgreSQL pool size. */
+  poolMax?: number;
+  /** How long SQLite waits for another process's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+const PG_INT8 = 20;
+
+/**
+ * Opens the store. SQLite pragmas: WAL lets readers run beside the one writer; `synchronous=FULL` fsyncs the
+ * WAL on every commit, because a write we acknowledged to a caller must survive power loss — WAL with
+ * `synchronous=NORMAL` is only crash-safe for the process, and can lose the last commits on power failure.
+ */
+export function openDatabase(location: StoreLocation, options: DatabaseOptions = {}): Database {
+  switch (location.dialect) {
+    case 'sqlite': {
+      const inMemory = location.file === ':memory:';
+      if (!inMemory) mkdirSync(dirname(resolve(location.file)), { recursive: true });
+      const sqlite = new Sqlite(location.file);
+      if (!inMemory) sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+      sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      sqlite.pragma('foreign_keys = ON');
+      return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    }
+    case 'postgres': {
+      const pool = new Pool({
+        connectionString: location.connectionString,
+        max: options.poolMax ?? 10,
+        // Timestamps are epoch-ms BIGINTs and counts are BIGINT: read them as numbers (safe below 2^53).
+        types: {
+          getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+            oid === PG_INT8
+              ? (value: string) => Number(value)
+              : (pgTypes.getTypeParser(oid, format) as (
+                  value: string,
+                ) => unknown)) as typeof pgTypes.getTypeParser,
+        },
+      });
+      return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+    }
+  }
+}
+
+export function dialectOf<Schema>(db: Kysely<Schema>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/** Opens the store and brings its schema to the latest migration. */
+export async function createDatabase(
+  location: StoreLocation,
+  options: DatabaseOptions = {},
+): Promise<Database> {
+  const db = openDatabase(location, options);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
