@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { loadEnvironment } from '../config/config.util';
 
 const smsWanted = (env: TwilioEnvironment): boolean => env.SMS_CONFIRMATIONS === 'true';
@@ -20,16 +21,32 @@ export class TwilioEnvironment {
   TWILIO_FROM_NUMBER?: string;
 
   @IsOptional()
-  @Matches(/^MG[0-9a-fA-F]{32}$/, { message: 'TWILIO_MESSAGING_SERVICE_SID must be MG followed by 32 hex digits' })
+  @Matches(/^MG[0-9a-fA-F]{32}$/, {
+    message: 'TWILIO_MESSAGING_SERVICE_SID must be MG followed by 32 hex digits',
+  })
   TWILIO_MESSAGING_SERVICE_SID?: string;
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   TWILIO_API_URL: string = 'https://api.twilio.com';
 
   /** Default: on when Twilio credentials are configured. */
   @IsOptional()
   @IsIn(['true', 'false'])
   SMS_CONFIRMATIONS?: string;
+
+  /**
+   * Whether outbound SMS ask Twilio for status callbacks to `{PUBLIC_URL}/twilio/status`. `auto`: only when
+   * PUBLIC_URL is https, since Twilio cannot reach a local http URL and would log an error per message.
+   */
+  @IsIn(['auto', 'true', 'false'])
+  TWILIO_STATUS_CALLBACKS: string = 'auto';
+
+  /** Per-request timeout of the Messages API call, in milliseconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  TWILIO_TIMEOUT_MS: number = 10_000;
 }
 
 export const twilioConfig = registerAs('twilio', () => {
@@ -43,6 +60,8 @@ export const twilioConfig = registerAs('twilio', () => {
     apiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),
     configured,
     smsConfirmations: env.SMS_CONFIRMATIONS === undefined ? configured : env.SMS_CONFIRMATIONS === 'true',
+    statusCallbacks: env.TWILIO_STATUS_CALLBACKS as 'auto' | 'true' | 'false',
+    timeoutMs: env.TWILIO_TIMEOUT_MS,
   };
 });
 export type TwilioConfig = ReturnType<typeof twilioConfig>;

@@ -1,0 +1,322 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+
+/**
+ * A local stand-in for Twilio's Messages API (`POST /2010-04-01/Accounts/{Sid}/Messages.json`) that checks
+ * what the real one checks (Basic auth, form fields, E.164, body length), answers with the documented shapes
+ * and can inject faults. Optionally it sends signed status callbacks like Twilio does.
+ */
+
+export interface TwilioFakeFaults {
+  /** The next N message requests get 429 / 20429. */
+  status429: number;
+  /** Numbers Twilio accepts as E.164 but that cannot receive SMS: answered with 400 / 21614. */
+  invalidNumbers: string[];
+  /** Every request gets 503 / 20503. */
+  outage: boolean;
+  /** Delay before each answer (to exercise client timeouts). */
+  latencyMs: number;
+}
+
+export interface TwilioFakeMessage {
+  sid: string;
+  To: string;
+  From?: string;
+  Body: string;
+  MessagingServiceSid?: string;
+  StatusCallback?: string;
+  status: string;
+}
+
+export interface StatusCallbackDelivery {
+  url: string;
+  params: Record<string, string>;
+  /** HTTP status our server answered, or the network error's message. */
+  outcome: number | string;
+}
+
+export interface TwilioFakeOptions {
+  port?: number;
+  accountSid: string;
+  authToken: string;
+  faults?: Partial<TwilioFakeFaults>;
+  /** Post `sent` then `delivered` to each message's StatusCallback, signed with the auth token. */
+  sendStatusCallbacks?: boolean;
+}
+
+export interface TwilioFake {
+  /** Base URL to use as TWILIO_API_URL. */
+  url: string;
+  messages: TwilioFakeMessage[];
+  /** HTTP status of every answer to an API request (not the control API), in order. */
+  answers: number[];
+  statusCallbacks: StatusCallbackDelivery[];
+  faults: { set(faults: Partial<TwilioFakeFaults>): void; current(): TwilioFakeFaults };
+  /** Resolves when every status callback started so far has been answered. */
+  settled(): Promise<void>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const API_VERSION = '2010-04-01';
+const E164 = /^\+[1-9]\d{6,14}$/;
+const NO_FAULTS: TwilioFakeFaults = { status429: 0, invalidNumbers: [], outage: false, latencyMs: 0 };
+
+interface TwilioErrorBody {
+  code: number;
+  message: string;
+  more_info: string;
+  status: number;
+}
+
+const twilioError = (status: number, code: number, message: string): TwilioErrorBody => ({
+  code,
+  message,
+  more_info: `https://www.twilio.com/docs/errors/${code}`,
+  status,
+});
+
+export async function startTwilioFake(options: TwilioFakeOptions): Promise<TwilioFake> {
+  const messages: TwilioFakeMessage[] = [];
+  const answers: number[] = [];
+  const statusCallbacks: StatusCallbackDelivery[] = [];
+  const pendingCallbacks = new Set<Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  let faults: TwilioFakeFaults = { ...NO_FAULTS, ...options.faults };
+  const messagesPath = `/${API_VERSION}/Accounts/${options.accountSid}/Messages.json`;
+
+  const send = (response: ServerResponse, status: number, body: unknown): void => {
+    if (!response.req.url?.startsWith('/__fake/')) answers.push(status);
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+
+  const handleCreateMessage = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
+    if (faults.outage) return send(response, 503, twilioError(503, 20503, 'Service Unavailable'));
+    if (!isAuthorized(request.headers.authorization, options.accountSid, options.authToken)) {
+      return send(response, 401, twilioError(401, 20003, 'Authenticate'));
+    }
+    if (request.url?.split('?')[0] !== messagesPath) {
+      return send(response, 404, twilioError(404, 20404, 'The requested resource was not found'));
+    }
+    if (faults.status429 > 0) {
+      faults.status429 -= 1;
+      return send(response, 429, twilioError(429, 20429, 'Too Many Requests'));
+    }
+    // Twilio reads parameters only from form bodies; a JSON body arrives as "no parameters".
+    const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const params = new URLSearchParams(isForm ? rawBody : '');
+    const to = params.get('To');
+    const from = params.get('From') ?? undefined;
+    const messagingServiceSid = params.get('MessagingServiceSid') ?? undefined;
+    const body = params.get('Body');
+    if (!to) return send(response, 400, twilioError(400, 21604, "A 'To' phone number is required."));
+    if (!E164.test(to)) {
+      return send(
+        response,
+        400,
+        twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
+      );
+    }
+    if (!from && !messagingServiceSid) {
+      return send(response, 400, twilioError(400, 21603, "A 'From' phone number is required."));
+    }
+    if (from && !E164.test(from)) {
+      return send(
+        response,
+        400,
+        twilioError(400, 21212, `The 'From' number ${from} is not a valid phone number.`),
+      );
+    }
+    if (messagingServiceSid && !/^MG[0-9a-fA-F]{32}$/.test(messagingServiceSid)) {
+      return send(response, 400, twilioError(400, 21701, 'The Messaging Service Sid is invalid.'));
+    }
+    if (!body) return send(response, 400, twilioError(400, 21602, 'Message body is required.'));
+    if (body.length > 1600) {
+      return send(
+        response,
+        400,
+        twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.'),
+      );
+    }
+    if (faults.invalidNumbers.includes(to)) {
+      return send(response, 400, twilioError(400, 21614, `'To' number ${to} is not a valid mobile number`));
+    }
+
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    // Initial status per Twilio: `queued` without a Messaging Service, `accepted` with one.
+    const status = messagingServiceSid ? 'accepted' : 'queued';
+    const statusCallback = params.get('StatusCallback') ?? undefined;
+    messages.push({
+      sid,
+      To: to,
+      From: from,
+      Body: body,
+      MessagingServiceSid: messagingServiceSid,
+      StatusCallback: statusCallback,
+      status,
+    });
+    const now = rfc2822(new Date());
+    send(response, 201, {
+      account_sid: options.accountSid,
+      api_version: API_VERSION,
+      body,
+      date_created: now,
+      date_sent: null,
+      date_updated: now,
+      direction: 'outbound-api',
+      error_code: null,
+      error_message: null,
+      from: from ?? null,
+      messaging_service_sid: messagingServiceSid ?? null,
+      num_media: '0',
+      num_segments: String(segmentCount(body)),
+      price: null,
+      price_unit: 'USD',
+      sid,
+      status,
+      subresource_uris: {
+        media: `/${API_VERSION}/Accounts/${options.accountSid}/Messages/${sid}/Media.json`,
+      },
+      to,
+      uri: `/${API_VERSION}/Accounts/${options.accountSid}/Messages/${sid}.json`,
+    });
+    if (options.sendStatusCallbacks && statusCallback) {
+      const delivery = deliverStatusCallbacks(statusCallback, { sid, to, from, messagingServiceSid });
+      pendingCallbacks.add(delivery);
+      void delivery.finally(() => pendingCallbacks.delete(delivery));
+    }
+  };
+
+  // Twilio sends no callback for the initial status; `sent` and then `delivered` follow, in that order.
+  const deliverStatusCallbacks = async (
+    url: string,
+    message: { sid: string; to: string; from?: string; messagingServiceSid?: string },
+  ): Promise<void> => {
+    for (const status of ['sent', 'delivered']) {
+      const params: Record<string, string> = {
+        AccountSid: options.accountSid,
+        ApiVersion: API_VERSION,
+        MessageSid: message.sid,
+        MessageStatus: status,
+        SmsSid: message.sid,
+        SmsStatus: status,
+        To: message.to,
+        ...(message.from ? { From: message.from } : {}),
+        ...(message.messagingServiceSid ? { MessagingServiceSid: message.messagingServiceSid } : {}),
+      };
+      const signature = getExpectedTwilioSignature(options.authToken, url, params);
+      let outcome: number | string;
+      try {
+        const answer = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+          body: new URLSearchParams(params).toString(),
+          signal: AbortSignal.timeout(5_000),
+        });
+        await answer.arrayBuffer();
+        outcome = answer.status;
+      } catch (error) {
+        outcome = error instanceof Error ? error.message : String(error);
+      }
+      statusCallbacks.push({ url, params, outcome });
+    }
+  };
+
+  const handleControl = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
+    const route = `${request.method} ${request.url?.split('?')[0]}`;
+    switch (route) {
+      case 'GET /__fake/messages':
+        return send(response, 200, messages);
+      case 'GET /__fake/status-callbacks':
+        return send(response, 200, statusCallbacks);
+      case 'POST /__fake/faults': {
+        try {
+          faults = { ...faults, ...(JSON.parse(rawBody || '{}') as Partial<TwilioFakeFaults>) };
+        } catch {
+          return send(response, 400, { message: 'faults must be a JSON object' });
+        }
+        return send(response, 200, faults);
+      }
+      case 'POST /__fake/reset':
+        reset();
+        return send(response, 200, { reset: true });
+      default:
+        return send(response, 404, { message: `no fake route ${route}` });
+    }
+  };
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      if (request.url?.startsWith('/__fake/')) return handleControl(request, response, rawBody);
+      const answer = (): void => {
+        if (request.method === 'POST') handleCreateMessage(request, response, rawBody);
+        else send(response, 405, twilioError(405, 20004, 'Method not allowed'));
+      };
+      if (faults.latencyMs <= 0) return answer();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer();
+      }, faults.latencyMs);
+      timers.add(timer);
+    });
+  });
+
+  const reset = (): void => {
+    messages.length = 0;
+    answers.length = 0;
+    statusCallbacks.length = 0;
+    faults = { ...NO_FAULTS, ...options.faults };
+  };
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    messages,
+    answers,
+    statusCallbacks,
+    faults: {
+      set: (changes) => {
+        faults = { ...faults, ...changes };
+      },
+      current: () => ({ ...faults, invalidNumbers: [...faults.invalidNumbers] }),
+    },
+    settled: async () => {
+      await Promise.all([...pendingCallbacks]);
+    },
+    reset,
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}
+
+function isAuthorized(header: string | undefined, accountSid: string, authToken: string): boolean {
+  if (!header?.startsWith('Basic ')) return false;
+  const decoded = Buffer.from(header.slice('Basic '.length), 'base64').toString('utf8');
+  return decoded === `${accountSid}:${authToken}`;
+}
+
+/** GSM-7 fits 160 characters (153 per part when split); anything else is UCS-2 with 70 (67). */
+function segmentCount(body: string): number {
+  const gsm = /^[\x20-\x7E\n\r]*$/.test(body);
+  const single = gsm ? 160 : 70;
+  const part = gsm ? 153 : 67;
+  return body.length <= single ? 1 : Math.ceil(body.length / part);
+}
+
+/** Twilio's date format, e.g. `Thu, 24 Aug 2023 05:01:45 +0000`. */
+function rfc2822(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
+}

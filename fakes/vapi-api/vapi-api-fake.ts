@@ -1,0 +1,338 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for VAPI's REST API: `GET /call/{id}` with real-shaped Call objects (OAS
+ * `components.schemas.Call`) and the provisioning routes, which store what they receive.
+ * Errors use VAPI's NestJS shape `{message, error, statusCode}`.
+ */
+
+export type FakeVapiResource = Record<string, unknown> & { id: string };
+
+export interface VapiApiFakeFaults {
+  /** The next N requests get 503. */
+  serverErrors: number;
+  /** The next N requests get 429. */
+  rateLimited: number;
+  /** Delay before each answer. */
+  latencyMs: number;
+}
+
+export interface RecordedVapiRequest {
+  method: string;
+  path: string;
+  /** Whether the bearer key matched. */
+  authorized: boolean;
+  body?: unknown;
+}
+
+export interface VapiApiFake {
+  /** Base URL to use as VAPI_API_URL. */
+  url: string;
+  /** Stores (or replaces) a call; missing required fields (`id`, `orgId`, `createdAt`, `updatedAt`) are filled. */
+  putCall(call: Partial<FakeVapiResource>): FakeVapiResource;
+  calls: Map<string, FakeVapiResource>;
+  assistants: Map<string, FakeVapiResource>;
+  tools: Map<string, FakeVapiResource>;
+  phoneNumbers: Map<string, FakeVapiResource>;
+  requests: RecordedVapiRequest[];
+  faults: { set(faults: Partial<VapiApiFakeFaults>): void };
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface VapiApiFakeOptions {
+  port?: number;
+  apiKey: string;
+}
+
+const ORG_ID = '5b0b2b5e-0000-4000-8000-00000000f00d';
+const NO_FAULTS: VapiApiFakeFaults = { serverErrors: 0, rateLimited: 0, latencyMs: 0 };
+
+/**
+ * A complete ended inbound Twilio call as `GET /call/{id}` returns it. Override any field; nested objects
+ * given in `overrides` replace the defaults whole.
+ */
+export function buildVapiCall(overrides: Partial<FakeVapiResource> = {}): FakeVapiResource {
+  const id = typeof overrides.id === 'string' ? overrides.id : randomUUID();
+  const startedAt = new Date(Date.UTC(2026, 0, 15, 14, 0, 0));
+  const endedAt = new Date(startedAt.getTime() + 95_000);
+  const start = startedAt.getTime();
+  const messages = [
+    { role: 'system', message: 'You are the support line of Acme.', time: start, secondsFromStart: 0 },
+    {
+      role: 'bot',
+      message: 'Hello, this is Acme support.',
+      time: start + 500,
+      endTime: start + 2_500,
+      secondsFromStart: 0.5,
+      duration: 2000,
+      source: '',
+    },
+    {
+      role: 'user',
+      message: 'My printer is broken.',
+      time: start + 3_000,
+      endTime: start + 5_000,
+      secondsFromStart: 3,
+      duration: 2000,
+    },
+    {
+      role: 'tool_calls',
+      message: '',
+      time: start + 5_500,
+      secondsFromStart: 5.5,
+      toolCalls: [
+        {
+          id: 'call_abc123',
+          type: 'function',
+          function: { name: 'create_case', arguments: '{"subject":"Printer broken"}' },
+        },
+      ],
+    },
+    {
+      role: 'tool_call_result',
+      toolCallId: 'call_abc123',
+      name: 'create_case',
+      result: 'Case 00001234 created.',
+      time: start + 6_500,
+      secondsFromStart: 6.5,
+    },
+    {
+      role: 'bot',
+      message: 'I created case 00001234 for you.',
+      time: start + 7_000,
+      endTime: start + 9_000,
+      secondsFromStart: 7,
+      duration: 2000,
+      source: '',
+    },
+  ];
+  const callSid = `CA${randomBytes(16).toString('hex')}`;
+  const recordingBase = `https://storage.vapi.ai/${id}`;
+  return {
+    id,
+    orgId: ORG_ID,
+    type: 'inboundPhoneCall',
+    createdAt: new Date(start - 1_000).toISOString(),
+    updatedAt: new Date(endedAt.getTime() + 2_000).toISOString(),
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    status: 'ended',
+    endedReason: 'customer-ended-call',
+    cost: 0.1423,
+    costs: [{ type: 'transport', provider: 'twilio', minutes: 1.58, cost: 0.0134 }],
+    phoneCallProvider: 'twilio',
+    phoneCallProviderId: callSid,
+    phoneCallTransport: 'pstn',
+    transport: { provider: 'twilio', accountSid: `AC${'0'.repeat(32)}`, callSid },
+    assistantId: randomUUID(),
+    phoneNumberId: randomUUID(),
+    customer: { number: '+14155550123' },
+    messages,
+    artifact: {
+      messages,
+      transcript:
+        'AI: Hello, this is Acme support.\nUser: My printer is broken.\nAI: I created case 00001234 for you.\n',
+      recordingUrl: `${recordingBase}-mono.wav`,
+      stereoRecordingUrl: `${recordingBase}-stereo.wav`,
+      recording: {
+        stereoUrl: `${recordingBase}-stereo.wav`,
+        mono: {
+          combinedUrl: `${recordingBase}-mono.wav`,
+          assistantUrl: `${recordingBase}-assistant.wav`,
+          customerUrl: `${recordingBase}-customer.wav`,
+        },
+      },
+      logUrl: `https://calllogs.vapi.ai/${id}.jsonl.gz`,
+    },
+    analysis: {
+      summary: 'The caller reported a broken printer; case 00001234 was created.',
+      successEvaluation: 'true',
+    },
+    ...overrides,
+  };
+}
+
+export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<VapiApiFake> {
+  const calls = new Map<string, FakeVapiResource>();
+  const collections: Record<string, Map<string, FakeVapiResource>> = {
+    assistant: new Map(),
+    tool: new Map(),
+    'phone-number': new Map(),
+  };
+  const requests: RecordedVapiRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let faults: VapiApiFakeFaults = { ...NO_FAULTS };
+
+  const send = (response: ServerResponse, status: number, body: unknown): void => {
+    response
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+      .end(JSON.stringify(body));
+  };
+  const error = (response: ServerResponse, status: number, error: string, message: string | string[]): void =>
+    send(response, status, { message, error, statusCode: status });
+
+  const handle = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
+    const method = request.method ?? 'GET';
+    const path = (request.url ?? '/').split('?')[0];
+    const authorized = request.headers.authorization === `Bearer ${options.apiKey}`;
+    let body: unknown;
+    if (rawBody !== '') {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        requests.push({ method, path, authorized });
+        return error(response, 400, 'Bad Request', 'Unexpected token in JSON');
+      }
+    }
+    requests.push({ method, path, authorized, body });
+
+    if (faults.serverErrors > 0) {
+      faults.serverErrors -= 1;
+      return error(response, 503, 'Service Unavailable', 'Service Unavailable');
+    }
+    if (faults.rateLimited > 0) {
+      faults.rateLimited -= 1;
+      return error(response, 429, 'Too Many Requests', 'ThrottlerException: Too Many Requests');
+    }
+    if (!authorized) {
+      return error(
+        response,
+        401,
+        'Unauthorized',
+        'Invalid Key. Hot tip, you may be using the private key instead of the public key, or vice versa.',
+      );
+    }
+
+    const [, collection, id, ...rest] = path.split('/');
+    if (rest.length > 0 || collection === undefined)
+      return error(response, 404, 'Not Found', `Cannot ${method} ${path}`);
+    if (collection === 'call' && method === 'GET' && id) {
+      const call = calls.get(decodeURIComponent(id));
+      return call ? send(response, 200, call) : error(response, 404, 'Not Found', 'Not Found');
+    }
+    const store = collections[collection];
+    if (store === undefined) return error(response, 404, 'Not Found', `Cannot ${method} ${path}`);
+
+    if (method === 'GET' && !id) return send(response, 200, [...store.values()]);
+    if (method === 'GET' && id) {
+      const found = store.get(id);
+      return found ? send(response, 200, found) : error(response, 404, 'Not Found', 'Not Found');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return error(response, 400, 'Bad Request', ['body must be an object']);
+    }
+    const fields = body as Record<string, unknown>;
+    if (method === 'POST' && !id) {
+      const problems = validateCreate(collection, fields);
+      if (problems.length > 0) return error(response, 400, 'Bad Request', problems);
+      const now = new Date().toISOString();
+      const created: FakeVapiResource = {
+        ...fields,
+        id: randomUUID(),
+        orgId: ORG_ID,
+        createdAt: now,
+        updatedAt: now,
+      };
+      store.set(created.id, created);
+      return send(response, 201, created);
+    }
+    if (method === 'PATCH' && id) {
+      const existing = store.get(id);
+      if (!existing) return error(response, 404, 'Not Found', 'Not Found');
+      // VAPI replaces nested objects on PATCH rather than merging them: a shallow merge does exactly that.
+      const updated: FakeVapiResource = { ...existing, ...fields, id, updatedAt: new Date().toISOString() };
+      store.set(id, updated);
+      return send(response, 200, updated);
+    }
+    return error(response, 404, 'Not Found', `Cannot ${method} ${path}`);
+  };
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const answer = (): void => handle(request, response, Buffer.concat(chunks).toString('utf8'));
+      if (faults.latencyMs <= 0) return answer();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer();
+      }, faults.latencyMs);
+      timers.add(timer);
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    putCall: (call) => {
+      const now = new Date().toISOString();
+      const stored: FakeVapiResource = {
+        orgId: ORG_ID,
+        createdAt: now,
+        updatedAt: now,
+        ...call,
+        id: call.id ?? randomUUID(),
+      };
+      calls.set(stored.id, stored);
+      return stored;
+    },
+    calls,
+    assistants: collections.assistant,
+    tools: collections.tool,
+    phoneNumbers: collections['phone-number'],
+    requests,
+    faults: {
+      set: (changes) => {
+        faults = { ...faults, ...changes };
+      },
+    },
+    reset: () => {
+      calls.clear();
+      for (const store of Object.values(collections)) store.clear();
+      requests.length = 0;
+      faults = { ...NO_FAULTS };
+    },
+    close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((failure) => (failure ? reject(failure) : resolve())),
+      );
+    },
+  };
+}
+
+/** The few required fields of the create DTOs (OAS `CreateFunctionToolDTO`, `CreateTwilioPhoneNumberDTO`). */
+function validateCreate(collection: string, body: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const isString = (value: unknown): boolean => typeof value === 'string' && value !== '';
+  if (collection === 'tool') {
+    if (!isString(body.type)) problems.push('type must be a string');
+    const fn = body.function as Record<string, unknown> | undefined;
+    if (body.type === 'function' && (typeof fn !== 'object' || fn === null || !isString(fn.name))) {
+      problems.push('function.name must be a string');
+    } else if (body.type === 'function' && !/^[a-zA-Z0-9_-]{1,64}$/.test(String(fn?.name))) {
+      problems.push('function.name must match /^[a-zA-Z0-9_-]{1,64}$/');
+    }
+  }
+  if (collection === 'phone-number') {
+    if (!isString(body.provider)) problems.push('provider must be a string');
+    if (body.provider === 'twilio') {
+      if (!isString(body.number)) problems.push('number must be a string');
+      if (!isString(body.twilioAccountSid)) problems.push('twilioAccountSid must be a string');
+      if (
+        !isString(body.twilioAuthToken) &&
+        !(isString(body.twilioApiKey) && isString(body.twilioApiSecret))
+      ) {
+        problems.push('twilioAuthToken or twilioApiKey and twilioApiSecret are required');
+      }
+    }
+  }
+  return problems;
+}
