@@ -1,7 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MinLength, Min } from 'class-validator';
-import { loadEnvironment } from './config.util';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MinLength, Min } from 'class-validator';
+import { commaList, loadEnvironment } from './config.util';
 
 export class AppEnvironment {
   @Type(() => Number)
@@ -11,17 +11,29 @@ export class AppEnvironment {
   PORT: number = 3000;
 
   /** Externally visible base URL: tool server URLs and Twilio signature checks are built from it. */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_URL: string = 'http://localhost:3000';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
-  /** How long in-flight requests may drain after SIGTERM before the process exits. */
+  /** After SIGTERM, how long readiness reports 503 while the server still serves (endpoint removal). */
   @Type(() => Number)
   @IsInt()
   @Min(0)
-  SHUTDOWN_GRACE_MS: number = 10_000;
+  SHUTDOWN_DRAIN_DELAY_MS: number = 5_000;
+
+  /** Hard limit for the whole shutdown (drain delay plus in-flight requests); then the process exits. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 25_000;
+
+  /** Which readiness checks turn /health/ready into 503 (all are always reported): see README. */
+  @Matches(/^\s*(store|salesforce|delivery)?(\s*,\s*(store|salesforce|delivery))*\s*$/, {
+    message: 'READINESS_GATES must be a comma list of store, salesforce, delivery',
+  })
+  READINESS_GATES: string = 'store';
 
   /** Protects operator endpoints; when unset they answer 401 to everybody. */
   @IsOptional()
@@ -44,7 +56,9 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
     logLevel: env.LOG_LEVEL,
+    shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    readinessGates: new Set(commaList(env.READINESS_GATES)),
     adminApiKey: env.ADMIN_API_KEY,
     operatorRateLimitPerMinute: env.OPERATOR_RATE_LIMIT_PER_MINUTE,
     docsEnabled: env.DOCS_ENABLED === 'true',

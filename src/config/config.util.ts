@@ -16,19 +16,28 @@ export type Environment = Record<string, string | undefined>;
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>
-    Object.entries(error.constraints ?? {}).map(([rule, message]) => `${error.property}: ${message} (${rule})`),
+    Object.entries(error.constraints ?? {}).map(
+      ([rule, message]) => `${error.property}: ${message} (${rule})`,
+    ),
+  );
+}
+
+/** `NAME=` (as in a copied .env.example) means unset, so defaults and optional rules apply. */
+function withoutEmpty(env: Environment): Environment {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
 }
 
 /** Validates `env` against an env-schema class and returns the problems (empty when valid). */
 export function checkEnvironment<T extends object>(schema: ClassConstructor<T>, env: Environment): string[] {
-  const instance = plainToInstance(schema, { ...env }, { exposeDefaultValues: true });
+  const instance = plainToInstance(schema, withoutEmpty(env), { exposeDefaultValues: true });
   return describe(validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false }));
 }
 
 /** Validates and returns the typed, defaulted env-schema instance, or throws {@link ConfigValidationError}. */
 export function loadEnvironment<T extends object>(schema: ClassConstructor<T>, env: Environment): T {
-  const instance = plainToInstance(schema, { ...env }, { exposeDefaultValues: true });
+  const instance = plainToInstance(schema, withoutEmpty(env), { exposeDefaultValues: true });
   const problems = describe(validateSync(instance, { forbidUnknownValues: false }));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return instance;

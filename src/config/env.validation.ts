@@ -1,5 +1,6 @@
 import { ClassConstructor } from 'class-transformer';
 import { CallsEnvironment } from '../calls/calls.config';
+import { DeliveryEnvironment } from '../delivery/delivery.config';
 import { SalesforceEnvironment } from '../salesforce/salesforce.config';
 import { StoreEnvironment } from '../store/store.config';
 import { TwilioEnvironment } from '../twilio/twilio.config';
@@ -15,6 +16,7 @@ export const ENVIRONMENT_SCHEMAS: ClassConstructor<object>[] = [
   TwilioEnvironment,
   StoreEnvironment,
   CallsEnvironment,
+  DeliveryEnvironment,
 ];
 
 export function validateEnvironment(env: Environment): Environment {

@@ -1,15 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { commaList, loadEnvironment } from '../config/config.util';
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
@@ -24,7 +15,9 @@ export class VapiEnvironment {
 
   /** Comma list of accepted secrets (several during a rotation). */
   @IsString()
-  @Matches(/[^,\s]{16,}/, { message: 'VAPI_WEBHOOK_SECRET must hold at least one secret of 16 or more characters' })
+  @Matches(/[^,\s]{16,}/, {
+    message: 'VAPI_WEBHOOK_SECRET must hold at least one secret of 16 or more characters',
+  })
   VAPI_WEBHOOK_SECRET!: string;
 
   @IsIn(['sha256', 'sha512', 'sha1'])
@@ -66,7 +59,7 @@ export class VapiEnvironment {
   @IsString()
   VAPI_API_KEY?: string;
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   VAPI_API_URL: string = 'https://api.vapi.ai';
 
   @IsOptional()

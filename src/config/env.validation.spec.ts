@@ -1,0 +1,84 @@
+import { ConfigValidationError } from './config.util';
+import { validateEnvironment } from './env.validation';
+
+const valid = {
+  VAPI_WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
+  SALESFORCE_AUTH_FLOW: 'client_credentials',
+  SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
+  SALESFORCE_CLIENT_ID: '3MVG9-client-id',
+  SALESFORCE_CLIENT_SECRET: 'client-secret-value',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    validateEnvironment(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+}
+
+describe('validateEnvironment', () => {
+  it('should accept a minimal valid environment', () => {
+    expect(problemsOf(valid)).toEqual([]);
+  });
+
+  it('should list every invalid variable by name and rule, never its value', () => {
+    const env = {
+      ...valid,
+      PORT: 'not-a-port-7777',
+      VAPI_AUTH_MODE: 'hmac,magic-mode',
+      SALESFORCE_LOGIN_URL: 'sf-login-not-a-url',
+      SALESFORCE_AUTH_FLOW: 'password-flow-secret',
+      TWILIO_ACCOUNT_SID: 'ACshort-secret-sid',
+      DATABASE_URL: 'mysql://user:hunter2@db/voice',
+    };
+    const problems = problemsOf(env);
+    const named = problems.map((problem) => problem.split(':')[0]);
+    expect(new Set(named)).toEqual(
+      new Set([
+        'PORT',
+        'VAPI_AUTH_MODE',
+        'SALESFORCE_LOGIN_URL',
+        'SALESFORCE_AUTH_FLOW',
+        'TWILIO_ACCOUNT_SID',
+        'TWILIO_AUTH_TOKEN',
+        'DATABASE_URL',
+      ]),
+    );
+    const text = problems.join('\n');
+    for (const value of [
+      'not-a-port-7777',
+      'magic-mode',
+      'sf-login-not-a-url',
+      'password-flow-secret',
+      'ACshort-secret-sid',
+      'hunter2',
+    ]) {
+      expect(text).not.toContain(value);
+    }
+  });
+
+  it('should require the JWT key only for the jwt_bearer flow', () => {
+    const jwt = { ...valid, SALESFORCE_AUTH_FLOW: 'jwt_bearer', SALESFORCE_CLIENT_SECRET: undefined };
+    expect(
+      problemsOf(jwt)
+        .map((problem) => problem.split(':')[0])
+        .sort(),
+    ).toEqual(['SALESFORCE_PRIVATE_KEY', 'SALESFORCE_USERNAME']);
+    expect(
+      problemsOf({ ...jwt, SALESFORCE_USERNAME: 'agent@acme.com', SALESFORCE_PRIVATE_KEY_FILE: '/k.pem' }),
+    ).toEqual([]);
+  });
+
+  it('should treat empty variables as unset, as in a copied .env.example', () => {
+    expect(problemsOf({ ...valid, ADMIN_API_KEY: '', TWILIO_ACCOUNT_SID: '', PORT: '' })).toEqual([]);
+  });
+
+  it('should require a missing webhook secret', () => {
+    expect(problemsOf({ ...valid, VAPI_WEBHOOK_SECRET: undefined }).map((p) => p.split(':')[0])).toContain(
+      'VAPI_WEBHOOK_SECRET',
+    );
+  });
+});

@@ -1,0 +1,145 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { VapiAuthMode } from './vapi.config';
+
+export interface VapiSignatureSettings {
+  authModes: VapiAuthMode[];
+  secrets: string[];
+  hmac: {
+    algorithm: 'sha256' | 'sha512' | 'sha1';
+    signatureHeader: string;
+    timestampHeader: string;
+    payloadTemplate: string;
+    encoding: 'hex' | 'base64';
+    signaturePrefix: string;
+    toleranceSeconds: number;
+  };
+  bearerHeader: string;
+  secretHeader: string;
+  signatureHeader: string;
+}
+
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** A single header value; repeated headers are refused rather than guessed at. */
+function header(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Equal-length digests compared in constant time; hashing first hides the lengths of the inputs. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function decodeSignature(text: string, encoding: 'hex' | 'base64'): Buffer | undefined {
+  const trimmed = text.trim();
+  if (encoding === 'hex') return /^[0-9a-fA-F]+$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : undefined;
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : undefined;
+}
+
+function sameDigest(given: Buffer, expected: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Epoch seconds or milliseconds (VAPI does not document the unit), or an ISO date; undefined if neither. */
+export function parseTimestampMs(text: string): number | undefined {
+  if (/^\d{1,16}(\.\d+)?$/.test(text)) {
+    const value = Number(text);
+    return value >= 1e12 ? value : value * 1000;
+  }
+  const parsed = Date.parse(text);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** The signed bytes: the template with `{timestamp}` and `{body}` replaced, the body inserted byte for byte. */
+function signedPayload(template: string, timestamp: string, rawBody: Buffer): Buffer {
+  const parts = template.replace(/\{timestamp\}/g, timestamp).split('{body}');
+  const buffers: Buffer[] = [];
+  parts.forEach((part, index) => {
+    if (index > 0) buffers.push(rawBody);
+    buffers.push(Buffer.from(part, 'utf8'));
+  });
+  return Buffer.concat(buffers);
+}
+
+function verifyHmac(
+  settings: VapiSignatureSettings,
+  headers: RequestHeaders,
+  rawBody: Buffer,
+  nowMs: number,
+) {
+  const { hmac } = settings;
+  let signature = header(headers, hmac.signatureHeader);
+  if (!signature) return false;
+  if (hmac.signaturePrefix) {
+    if (!signature.startsWith(hmac.signaturePrefix)) return false;
+    signature = signature.slice(hmac.signaturePrefix.length);
+  }
+  const given = decodeSignature(signature, hmac.encoding);
+  if (!given) return false;
+
+  let timestamp = '';
+  if (hmac.payloadTemplate.includes('{timestamp}')) {
+    timestamp = header(headers, hmac.timestampHeader) ?? '';
+    const timestampMs = parseTimestampMs(timestamp);
+    // Replay protection: a captured request stops working once it leaves the window, in either direction.
+    if (timestampMs === undefined || Math.abs(nowMs - timestampMs) > hmac.toleranceSeconds * 1000)
+      return false;
+  }
+  const payload = signedPayload(hmac.payloadTemplate, timestamp, rawBody);
+  return settings.secrets.some((secret) =>
+    sameDigest(given, createHmac(hmac.algorithm, secret).update(payload).digest()),
+  );
+}
+
+function verifyLegacySecret(settings: VapiSignatureSettings, headers: RequestHeaders) {
+  const given = header(headers, settings.secretHeader);
+  return given !== undefined && settings.secrets.some((secret) => sameSecret(given, secret));
+}
+
+function verifyBearer(settings: VapiSignatureSettings, headers: RequestHeaders) {
+  const value = header(headers, settings.bearerHeader);
+  if (!value) return false;
+  const match = /^Bearer\s+(.+)$/i.exec(value);
+  // A custom header may carry the bare token (VAPI's bearerPrefixEnabled=false); Authorization needs the prefix.
+  const token = match
+    ? match[1].trim()
+    : settings.bearerHeader === 'authorization'
+      ? undefined
+      : value.trim();
+  return token !== undefined && settings.secrets.some((secret) => sameSecret(token, secret));
+}
+
+/** The community format: hex HMAC-SHA256 of the raw body, optionally prefixed `sha256=`. */
+function verifyBodySignature(settings: VapiSignatureSettings, headers: RequestHeaders, rawBody: Buffer) {
+  const value = header(headers, settings.signatureHeader);
+  if (!value) return false;
+  const given = decodeSignature(value.replace(/^sha256=/i, ''), 'hex');
+  if (!given) return false;
+  return settings.secrets.some((secret) =>
+    sameDigest(given, createHmac('sha256', secret).update(rawBody).digest()),
+  );
+}
+
+/** True when the request passes any one of the configured modes with any one of the configured secrets. */
+export function verifyVapiRequest(
+  settings: VapiSignatureSettings,
+  headers: RequestHeaders,
+  rawBody: Buffer,
+  nowMs: number,
+): boolean {
+  return settings.authModes.some((mode) => {
+    switch (mode) {
+      case 'hmac':
+        return verifyHmac(settings, headers, rawBody, nowMs);
+      case 'secret':
+        return verifyLegacySecret(settings, headers);
+      case 'bearer':
+        return verifyBearer(settings, headers);
+      case 'signature':
+        return verifyBodySignature(settings, headers, rawBody);
+    }
+  });
+}

@@ -1,0 +1,118 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validate } from 'class-validator';
+import { spokenFallbackFor, spokenSentence } from './spoken-fallback';
+import { VapiErrorCode } from './vapi.errors';
+import { NormalisedToolCall, ToolCallResult, VapiCallContext } from './vapi-message.types';
+import { toSingleLine } from './vapi-message.parser';
+import { ToolResultStore } from './tool-result.store';
+import { VAPI_TOOL_METADATA, VapiToolDefinition, VapiToolHandler } from './vapi-tool.decorator';
+
+interface RegisteredTool {
+  definition: VapiToolDefinition;
+  handler: VapiToolHandler;
+}
+
+export type ToolOutcome = 'ok' | 'invalid_arguments' | 'unknown_tool' | 'failed' | 'repeated';
+export interface ToolRun {
+  result: ToolCallResult;
+  outcome: ToolOutcome;
+}
+
+function humanise(property: string): string {
+  return property.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function firstProblem(errors: ValidationError[]): string | undefined {
+  for (const error of errors) {
+    if (error.constraints) return error.property;
+    const nested = firstProblem(error.children ?? []);
+    if (nested) return `${error.property}.${nested}`;
+  }
+  return undefined;
+}
+
+/** Finds every `@VapiTool` provider and runs tool calls against them, always producing a speakable result. */
+@Injectable()
+export class VapiToolRegistry implements OnModuleInit {
+  private readonly logger = new Logger(VapiToolRegistry.name);
+  private readonly tools = new Map<string, RegisteredTool>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly answers: ToolResultStore,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (typeof instance !== 'object' || instance === null) continue;
+      // The instance's class, so that class, factory and value providers of a tool are all found.
+      const definition = this.reflector.get<VapiToolDefinition | undefined>(
+        VAPI_TOOL_METADATA,
+        instance.constructor,
+      );
+      if (!definition) continue;
+      if (this.tools.has(definition.name)) throw new Error(`Two handlers for tool ${definition.name}`);
+      this.tools.set(definition.name, { definition, handler: instance as VapiToolHandler });
+    }
+  }
+
+  definitions(): VapiToolDefinition[] {
+    return [...this.tools.values()].map((tool) => tool.definition);
+  }
+
+  /**
+   * Runs one call; never throws. A call id answered before gets the stored answer without running again. The
+   * outcome is for metrics.
+   */
+  async run(call: NormalisedToolCall, context: VapiCallContext): Promise<ToolRun> {
+    if (call.id) {
+      const stored = await this.answers.find(call.id);
+      if (stored) return { result: stored, outcome: 'repeated' };
+    }
+    const run = await this.execute(call, context);
+    // Unknown tools and unreadable arguments change nothing and may well be answered differently next time.
+    if (call.id && (run.outcome === 'ok' || run.outcome === 'failed')) {
+      await this.answers.save(run.result, context.callId).catch((error: unknown) => {
+        const code = (error as { code?: string }).code;
+        this.logger.warn({ event: 'tool_result_not_stored', code }, 'tool result not stored');
+      });
+    }
+    return run;
+  }
+
+  private async execute(call: NormalisedToolCall, context: VapiCallContext): Promise<ToolRun> {
+    const answer = (outcome: ToolOutcome, field: 'result' | 'error', text: string) => ({
+      outcome,
+      result: { toolCallId: call.id, name: call.name, [field]: toSingleLine(text) } as ToolCallResult,
+    });
+
+    const tool = this.tools.get(call.name);
+    if (!tool) return answer('unknown_tool', 'error', spokenSentence(VapiErrorCode.UNKNOWN_TOOL));
+    if (call.argumentsError)
+      return answer('invalid_arguments', 'result', spokenSentence(VapiErrorCode.INVALID_ARGUMENTS));
+
+    const args = plainToInstance(tool.definition.args, call.arguments);
+    const problems = await validate(args, { forbidUnknownValues: false });
+    const property = firstProblem(problems);
+    if (property) {
+      const question =
+        tool.definition.questions?.[property] ?? `Could you tell me the ${humanise(property)}?`;
+      return answer('invalid_arguments', 'result', question);
+    }
+
+    try {
+      const text = await tool.handler.run(args, { toolCallId: call.id, ...context });
+      return answer('ok', 'result', text);
+    } catch (error) {
+      this.logger.error(
+        { event: 'tool_failed', tool: call.name, code: (error as { code?: string }).code },
+        error instanceof Error ? error.message : 'tool failed',
+      );
+      return answer('failed', 'error', spokenFallbackFor(error));
+    }
+  }
+}

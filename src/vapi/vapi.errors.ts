@@ -1,0 +1,15 @@
+import { BadRequestException } from '@nestjs/common';
+
+/** Failures of the VAPI front door itself (not of an integration). */
+export enum VapiErrorCode {
+  UNKNOWN_TOOL = 'UNKNOWN_TOOL',
+  INVALID_ARGUMENTS = 'INVALID_ARGUMENTS',
+  INTERNAL = 'INTERNAL',
+}
+
+/** A body that is not `{ "message": { "type": "…" } }`: the only webhook input answered with a 4xx. */
+export class MalformedEnvelopeException extends BadRequestException {
+  constructor(reason: string) {
+    super({ error: 'malformed_envelope', message: reason });
+  }
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
+import { SpokenFallbackInterceptor } from './spoken-fallback.interceptor';
+import { vapiConfig } from './vapi.config';
+import { VapiSignatureGuard } from './vapi-signature.guard';
+import { VapiToolRegistry } from './vapi-tool.registry';
+import { VapiWebhookController } from './vapi-webhook.controller';
+import { VapiWebhookService } from './vapi-webhook.service';
+import { WebhookMetricsInterceptor } from './webhook-metrics.interceptor';
+
+/**
+ * The VAPI front door. The module that implements the call workflow is passed in: it must export a
+ * `VapiCallHandler` and may declare `@VapiTool` providers, which the registry discovers.
+ */
+@Module({})
+export class VapiModule {
+  static register(workflow: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return {
+      module: VapiModule,
+      imports: [ConfigModule.forFeature(vapiConfig), DiscoveryModule, ...workflow.imports],
+      controllers: [VapiWebhookController],
+      providers: [
+        VapiSignatureGuard,
+        VapiToolRegistry,
+        VapiWebhookService,
+        SpokenFallbackInterceptor,
+        WebhookMetricsInterceptor,
+      ],
+      exports: [VapiToolRegistry],
+    };
+  }
+}
