@@ -1,0 +1,96 @@
+import { NewCallTask } from '../salesforce/salesforce.types';
+import { isObject } from '../vapi/vapi-message.parser';
+import { JsonObject } from '../vapi/vapi-message.types';
+import { CallState, CreatedCaseRef, isIdentified } from './calls.types';
+
+/** Salesforce field limits (reference/salesforce.md): Task.Subject 255, Task.Description 32,000. */
+const SUBJECT_MAX = 255;
+const DESCRIPTION_MAX = 32_000;
+
+/** What the call log is made from: an end-of-call report, or the call fetched from the VAPI API. */
+export interface CallLogSource {
+  callId: string;
+  transcript?: string;
+  summary?: string;
+  endedReason?: string;
+  startedAt?: string;
+  endedAt?: string;
+  recordingUrl?: string;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
+/** Reads an end-of-call report in its current shape (`artifact`, `analysis`) and the older top-level one. */
+export function readEndOfCallReport(callId: string, message: JsonObject): CallLogSource {
+  const artifact = isObject(message.artifact) ? message.artifact : {};
+  const analysis = isObject(message.analysis) ? message.analysis : {};
+  const recording = isObject(artifact.recording) ? artifact.recording : {};
+  const mono = isObject(recording.mono) ? recording.mono : {};
+  return {
+    callId,
+    transcript: text(artifact.transcript) ?? text(message.transcript),
+    summary: text(analysis.summary) ?? text(message.summary),
+    endedReason: text(message.endedReason),
+    startedAt: text(message.startedAt),
+    endedAt: text(message.endedAt),
+    recordingUrl: text(mono.combinedUrl) ?? text(artifact.recordingUrl) ?? text(message.recordingUrl),
+  };
+}
+
+export interface CallLog {
+  task: NewCallTask;
+  /** The whole transcript, attached as a file when it does not fit in the Description. */
+  transcript?: { title: string; content: string };
+}
+
+function durationSeconds(startedAt?: string, endedAt?: string): number | undefined {
+  const start = startedAt ? Date.parse(startedAt) : NaN;
+  const end = endedAt ? Date.parse(endedAt) : NaN;
+  return Number.isFinite(start) && Number.isFinite(end) && end >= start
+    ? Math.round((end - start) / 1000)
+    : undefined;
+}
+
+/** The Task of SPEC §5.5 for one call. */
+export function buildCallLog(
+  source: CallLogSource,
+  state: CallState | undefined,
+  cases: CreatedCaseRef[],
+  now: Date,
+): CallLog {
+  const identity = state?.identity;
+  const ended = source.endedAt && !Number.isNaN(Date.parse(source.endedAt)) ? new Date(source.endedAt) : now;
+  const caseNote = cases.length > 0 ? ` (case ${cases.map((created) => created.caseNumber).join(', ')})` : '';
+  const who = identity?.firstName ? ` with ${identity.firstName}` : '';
+  const subject = `Inbound call${who}${caseNote}`.slice(0, SUBJECT_MAX);
+
+  const header: string[] = [];
+  if (source.summary) header.push(`Summary: ${source.summary}`);
+  if (state?.transfer) header.push(`Transferred to a human agent at ${state.transfer.at}.`);
+  if (source.recordingUrl) header.push(`Recording: ${source.recordingUrl}`);
+  header.push(`VAPI call: ${source.callId}`);
+  const head = `${header.join('\n')}\n\nTranscript:\n`;
+  const transcript = source.transcript ?? '(no transcript)';
+  let description = `${head}${transcript}`;
+  let attachment: CallLog['transcript'];
+  if (description.length > DESCRIPTION_MAX) {
+    const note = '\n[… transcript truncated; the full transcript is attached to this task]';
+    description = `${head}${transcript.slice(0, DESCRIPTION_MAX - head.length - note.length)}${note}`;
+    attachment = { title: `Transcript of call ${source.callId}`, content: transcript };
+  }
+
+  return {
+    task: {
+      callId: source.callId,
+      subject,
+      description,
+      whoId: identity && isIdentified(identity) ? identity.contactId : undefined,
+      whatId: cases[0]?.id ?? identity?.accountId,
+      durationSeconds: durationSeconds(source.startedAt, source.endedAt),
+      disposition: source.endedReason?.slice(0, SUBJECT_MAX),
+      activityDate: ended.toISOString().slice(0, 10),
+    },
+    ...(attachment ? { transcript: attachment } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { SalesforceClient } from '../salesforce/salesforce.client';
+import { CaseRecord } from '../salesforce/salesforce.types';
+import { callsConfig, CallsConfig } from './calls.config';
+import { CallerIdentity } from './calls.types';
+
+export interface IdentifiedCaller {
+  identity: CallerIdentity;
+  openCases: CaseRecord[];
+  /** False when the budget ran out or Salesforce failed: the call goes on without personalisation. */
+  complete: boolean;
+}
+
+const UNKNOWN: CallerIdentity = { kind: 'unknown' };
+
+/** E.164 form of a caller number, or undefined (withheld numbers, SIP URIs, garbage). */
+export function toE164(number: string | undefined): string | undefined {
+  if (!number) return undefined;
+  const parsed = parsePhoneNumberFromString(number, 'US');
+  return parsed?.isPossible() ? parsed.number : undefined;
+}
+
+/** Identifies the caller from their number within a time budget; never throws. */
+@Injectable()
+export class CallerIdentityService {
+  private readonly logger = new Logger(CallerIdentityService.name);
+
+  constructor(
+    private readonly salesforce: SalesforceClient,
+    @Inject(callsConfig.KEY) private readonly config: CallsConfig,
+  ) {}
+
+  /**
+   * Looks the caller up. `withinBudget` settles by the configured budget (incomplete if Salesforce is slow or
+   * down); `eventual` settles when the lookup itself ends, so a slow answer can still be kept for the call.
+   */
+  identify(callerNumber: string | undefined): {
+    withinBudget: Promise<IdentifiedCaller>;
+    eventual: Promise<IdentifiedCaller>;
+  } {
+    const e164 = toE164(callerNumber);
+    if (!e164) {
+      const none = Promise.resolve({
+        identity: { kind: 'unidentified' as const },
+        openCases: [],
+        complete: true,
+      });
+      return { withinBudget: none, eventual: none };
+    }
+    const eventual = this.lookup(e164).catch((error: unknown) => {
+      this.logger.warn(
+        { event: 'caller_lookup_failed', code: (error as { code?: string }).code },
+        'lookup failed',
+      );
+      return { identity: UNKNOWN, openCases: [], complete: false };
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<IdentifiedCaller>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn({ event: 'caller_lookup_over_budget' }, 'caller lookup ran out of time');
+        resolve({ identity: UNKNOWN, openCases: [], complete: false });
+      }, this.config.callerLookupBudgetMs);
+    });
+    const withinBudget = Promise.race([eventual, budget]).finally(() => clearTimeout(timer));
+    return { withinBudget, eventual };
+  }
+
+  private async lookup(e164: string): Promise<IdentifiedCaller> {
+    const match = await this.salesforce.findCallerByPhone(e164, 'live');
+    switch (match.kind) {
+      case 'identified': {
+        const identity: CallerIdentity = {
+          kind: 'identified',
+          contactId: match.contact.id,
+          accountId: match.contact.accountId ?? match.account?.id,
+          firstName: match.contact.firstName,
+        };
+        const openCases = await this.salesforce.listOpenCases({ contactId: match.contact.id }, 3, 'live');
+        return { identity, openCases, complete: true };
+      }
+      case 'account':
+        // The number belongs to an account, not to a person we know: no case details until identified.
+        return { identity: { kind: 'account', accountId: match.account.id }, openCases: [], complete: true };
+      case 'ambiguous':
+        return { identity: { kind: 'ambiguous' }, openCases: [], complete: true };
+      case 'unidentified':
+        return { identity: { kind: 'unidentified' }, openCases: [], complete: true };
+    }
+  }
+}

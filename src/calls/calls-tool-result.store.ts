@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { ToolResultStore } from '../vapi/tool-result.store';
+import { ToolCallResult } from '../vapi/vapi-message.types';
+import { CallsRepository } from './calls.repository';
+
+@Injectable()
+export class CallsToolResultStore extends ToolResultStore {
+  constructor(private readonly calls: CallsRepository) {
+    super();
+  }
+
+  find(toolCallId: string): Promise<ToolCallResult | undefined> {
+    return this.calls.findToolResult(toolCallId);
+  }
+
+  save(result: ToolCallResult, callId: string | undefined): Promise<void> {
+    return this.calls.saveToolResult(result, callId, Date.now());
+  }
+}

@@ -1,0 +1,49 @@
+import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { appConfig } from '../config/app.config';
+import { ToolResultStore } from '../vapi/tool-result.store';
+import { vapiConfig } from '../vapi/vapi.config';
+import { VapiCallHandler } from '../vapi/vapi-call.handler';
+import { AssistantBuilder } from './assistant.builder';
+import { CallLogService } from './call-log.service';
+import { CallReconcilerService } from './call-reconciler.service';
+import { CallWorkflowService } from './call-workflow.service';
+import { CallerIdentityService } from './caller-identity.service';
+import { CallerScope } from './caller-scope.service';
+import { callsConfig } from './calls.config';
+import { CallsRepository } from './calls.repository';
+import { CallsToolResultStore } from './calls-tool-result.store';
+import { CALL_TOOLS } from './tools';
+
+/**
+ * The call workflow: caller identification, the agent's tools, transfer and the call log. `imports` must
+ * provide the SalesforceClient, SmsSender, DeliveryService and VapiApiClient ports (the global StoreModule
+ * provides the database).
+ */
+@Module({})
+export class CallsModule {
+  static register(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
+    return {
+      module: CallsModule,
+      imports: [
+        ConfigModule.forFeature(callsConfig),
+        ConfigModule.forFeature(vapiConfig),
+        ConfigModule.forFeature(appConfig),
+        ...options.imports,
+      ],
+      providers: [
+        CallsRepository,
+        CallerIdentityService,
+        CallerScope,
+        AssistantBuilder,
+        CallLogService,
+        CallReconcilerService,
+        CallWorkflowService,
+        { provide: VapiCallHandler, useExisting: CallWorkflowService },
+        { provide: ToolResultStore, useClass: CallsToolResultStore },
+        ...CALL_TOOLS,
+      ],
+      exports: [VapiCallHandler, ToolResultStore, CallReconcilerService],
+    };
+  }
+}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import type { Database } from '../store/database.factory';
+import type { CallRow } from '../store/database.types';
+import { InjectDatabase } from '../store/store.tokens';
+import type { ToolCallResult } from '../vapi/vapi-message.types';
+import { CallerIdentity, CallState, CallTransfer, CreatedCaseRef } from './calls.types';
+
+export interface CallFacts {
+  callerNumber?: string;
+  twilioCallSid?: string;
+  status?: string;
+  startedAt?: number;
+  endedAt?: number;
+  endedReason?: string;
+}
+
+function toState(row: CallRow): CallState {
+  const optionalDate = (value: number | null) => (value === null ? undefined : new Date(Number(value)));
+  return {
+    id: row.id,
+    callerNumber: row.caller_number ?? undefined,
+    identity: {
+      kind: row.identity_kind,
+      contactId: row.contact_id ?? undefined,
+      accountId: row.account_id ?? undefined,
+      firstName: row.first_name ?? undefined,
+    },
+    twilioCallSid: row.twilio_call_sid ?? undefined,
+    status: row.status,
+    startedAt: optionalDate(row.started_at),
+    endedAt: optionalDate(row.ended_at),
+    endedReason: row.ended_reason ?? undefined,
+    casesCreated: JSON.parse(row.cases_created || '[]') as CreatedCaseRef[],
+    transfer: row.transfer ? (JSON.parse(row.transfer) as CallTransfer) : undefined,
+    reportReceivedAt: optionalDate(row.report_received_at),
+  };
+}
+
+/** A call's state in the store (one row per VAPI call id), and the stored answers of its tool calls. */
+@Injectable()
+export class CallsRepository {
+  constructor(@InjectDatabase() private readonly db: Database) {}
+
+  async get(callId: string): Promise<CallState | undefined> {
+    const row = await this.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+    return row ? toState(row) : undefined;
+  }
+
+  /**
+   * Records what a message tells about the call. Events may arrive in any order and twice, so known values are
+   * never overwritten with nothing, and an ended call never goes back to an earlier status.
+   */
+  async record(callId: string, facts: CallFacts, now: number): Promise<void> {
+    await this.db
+      .insertInto('calls')
+      .values({
+        id: callId,
+        caller_number: facts.callerNumber ?? null,
+        identity_kind: 'unknown',
+        twilio_call_sid: facts.twilioCallSid ?? null,
+        status: facts.status ?? 'in-progress',
+        started_at: facts.startedAt ?? null,
+        ended_at: facts.endedAt ?? null,
+        ended_reason: facts.endedReason ?? null,
+        cases_created: '[]',
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((conflict) =>
+        conflict.column('id').doUpdateSet((eb) => ({
+          caller_number: eb.fn.coalesce('calls.caller_number', 'excluded.caller_number'),
+          twilio_call_sid: eb.fn.coalesce('calls.twilio_call_sid', 'excluded.twilio_call_sid'),
+          started_at: eb.fn.coalesce('calls.started_at', 'excluded.started_at'),
+          ended_at: eb.fn.coalesce('excluded.ended_at', 'calls.ended_at'),
+          ended_reason: eb.fn.coalesce('excluded.ended_reason', 'calls.ended_reason'),
+          status: facts.status
+            ? eb
+                .case()
+                .when('calls.status', '=', 'ended')
+                .then(eb.ref('calls.status'))
+                .else(eb.ref('excluded.status'))
+                .end()
+            : eb.ref('calls.status'),
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+
+  async saveIdentity(callId: string, identity: CallerIdentity, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({
+        identity_kind: identity.kind,
+        contact_id: identity.contactId ?? null,
+        account_id: identity.accountId ?? null,
+        first_name: identity.firstName ?? null,
+        updated_at: now,
+      })
+      .where('id', '=', callId)
+      .execute();
+  }
+
+  async addCreatedCase(callId: string, created: CreatedCaseRef, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('calls')
+        .select('cases_created')
+        .where('id', '=', callId)
+        .executeTakeFirst();
+      if (!row) return;
+      const cases = JSON.parse(row.cases_created || '[]') as CreatedCaseRef[];
+      if (cases.some((existing) => existing.id === created.id)) return;
+      await trx
+        .updateTable('calls')
+        .set({ cases_created: JSON.stringify([...cases, created]), updated_at: now })
+        .where('id', '=', callId)
+        .execute();
+    });
+  }
+
+  async setTransfer(callId: string, transfer: CallTransfer, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({ transfer: JSON.stringify(transfer), updated_at: now })
+      .where('id', '=', callId)
+      .execute();
+  }
+
+  async markReportReceived(callId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({ report_received_at: now, status: 'ended', updated_at: now })
+      .where('id', '=', callId)
+      .where('report_received_at', 'is', null)
+      .execute();
+  }
+
+  /** Calls that ended before `endedBefore` and whose end-of-call report never arrived. */
+  async findUnreported(endedBefore: number, limit: number): Promise<CallState[]> {
+    const rows = await this.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('status', '=', 'ended')
+      .where('report_received_at', 'is', null)
+      .where('ended_at', '<=', endedBefore)
+      .orderBy('ended_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toState);
+  }
+
+  async findToolResult(toolCallId: string): Promise<ToolCallResult | undefined> {
+    const row = await this.db
+      .selectFrom('tool_results')
+      .selectAll()
+      .where('tool_call_id', '=', toolCallId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      toolCallId: row.tool_call_id,
+      name: row.tool_name,
+      ...(row.is_error ? { error: row.result } : { result: row.result }),
+    };
+  }
+
+  /** The first answer wins: a concurrent duplicate does not overwrite it. */
+  async saveToolResult(result: ToolCallResult, callId: string | undefined, now: number): Promise<void> {
+    await this.db
+      .insertInto('tool_results')
+      .values({
+        tool_call_id: result.toolCallId,
+        call_id: callId ?? null,
+        tool_name: result.name,
+        result: result.error ?? result.result ?? '',
+        is_error: result.error !== undefined ? 1 : 0,
+        created_at: now,
+      })
+      .onConflict((conflict) => conflict.column('tool_call_id').doNothing())
+      .execute();
+  }
+}

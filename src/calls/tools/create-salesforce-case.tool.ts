@@ -1,0 +1,112 @@
+import { Inject } from '@nestjs/common';
+import { DeliveryService } from '../../delivery/delivery.service';
+import { SalesforceClient } from '../../salesforce/salesforce.client';
+import { SmsSender } from '../../twilio/sms-sender';
+import { ToolCallContext, VapiTool, VapiToolHandler } from '../../vapi/vapi-tool.decorator';
+import { callsConfig, CallsConfig } from '../calls.config';
+import { isIdentified } from '../calls.types';
+import { CallerScope } from '../caller-scope.service';
+import { toE164 } from '../caller-identity.service';
+import { caseConfirmationSms, caseOpenedSentence, spellDigits } from '../speech';
+import { CreateSalesforceCaseArgs } from './tool-args.dto';
+
+const ISSUE_SUBJECTS = {
+  billing: 'Billing issue',
+  technical: 'Technical issue',
+  account: 'Account issue',
+} as const;
+
+@VapiTool({
+  name: 'createSalesforceCase',
+  description:
+    'Open a support case for the caller. Confirm the issue type and a short description with the caller first. ' +
+    'accountNumber is needed only when the caller was not recognised from their phone number.',
+  args: CreateSalesforceCaseArgs,
+  parameters: {
+    type: 'object',
+    properties: {
+      accountNumber: {
+        type: 'string',
+        description: "The caller's account number, if they were not recognised",
+      },
+      issueType: {
+        type: 'string',
+        enum: ['billing', 'technical', 'account'],
+        description: 'Kind of problem',
+      },
+      description: { type: 'string', description: 'What the caller needs, in their words' },
+      subject: { type: 'string', description: 'A short title for the case (optional)' },
+      priority: { type: 'string', enum: ['low', 'medium', 'high'], description: 'How urgent (optional)' },
+    },
+    required: ['issueType', 'description'],
+  },
+  questions: {
+    issueType: 'Is this about billing, a technical problem, or your account?',
+    description: 'Could you describe the problem in a sentence or two?',
+    accountNumber: 'Could you tell me your account number?',
+    subject: 'Could you give me a short title for the case?',
+    priority: 'How urgent is this: low, medium or high?',
+  },
+})
+export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforceCaseArgs> {
+  constructor(
+    private readonly scope: CallerScope,
+    private readonly salesforce: SalesforceClient,
+    private readonly deliveries: DeliveryService,
+    private readonly sms: SmsSender,
+    @Inject(callsConfig.KEY) private readonly config: CallsConfig,
+  ) {}
+
+  async run(args: CreateSalesforceCaseArgs, context: ToolCallContext): Promise<string> {
+    const caller = await this.scope.for(context);
+    let accountId: string | undefined;
+    let contactId: string | undefined;
+    if (isIdentified(caller.identity)) {
+      // A recognised caller's case always goes on their own contact and account, whatever number they say.
+      contactId = caller.identity.contactId;
+      accountId = caller.identity.accountId;
+    } else {
+      if (!args.accountNumber) return 'Could you tell me your account number?';
+      const account = await this.salesforce.findAccountByNumber(args.accountNumber, 'live');
+      if (!account) {
+        return `I couldn't find an account with the number ${spellDigits(args.accountNumber)}. Could you check it and tell me again?`;
+      }
+      accountId = account.id;
+    }
+
+    const textTo = this.sms.enabled ? toE164(context.customerNumber) : undefined;
+    const delivery = await this.deliveries.submit({
+      kind: 'salesforce.case.create',
+      idempotencyKey: `case:${context.toolCallId}`,
+      callId: context.callId,
+      payload: {
+        idempotencyKey: context.toolCallId,
+        accountId,
+        contactId,
+        issueType: args.issueType,
+        subject: args.subject ?? ISSUE_SUBJECTS[args.issueType],
+        description: args.description,
+        priority: args.priority,
+        ...(textTo
+          ? { sms: { to: textTo, body: caseConfirmationSms('{caseNumber}', this.config.companyName) } }
+          : {}),
+      },
+    });
+    const outcome = await this.deliveries.runInline(delivery.id, this.config.toolWriteBudgetMs);
+    switch (outcome.status) {
+      case 'succeeded': {
+        const created = outcome.result as { id: string; caseNumber: string };
+        await this.scope.noteCreatedCase(context.callId, created);
+        const text = textTo ? ' I will also text you the case number.' : '';
+        return `${caseOpenedSentence(created.caseNumber, args.issueType)}${text}`;
+      }
+      case 'pending':
+        // The outbox holds the write and finishes it; the promise below is what it will keep.
+        return textTo
+          ? "I've noted your request. Our system is slow right now, so you'll get a text with your case number shortly."
+          : "I've noted your request. Our system is slow right now, so a colleague will follow up with your case number.";
+      case 'dead':
+        return "I'm sorry, our records system would not accept that case. Could you describe the problem again in a few words?";
+    }
+  }
+}

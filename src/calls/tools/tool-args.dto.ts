@@ -1,0 +1,116 @@
+import { Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+/*
+ * Arguments of the public tool catalogue (SPEC §5.4). Models send loosely formatted values ("Billing",
+ * "case 1027", "00-001-027"), so values are normalised before they are validated.
+ */
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lowerCased = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+/** Digits only, left-padded to the 8 digits of Salesforce's default CaseNumber format. */
+export function normaliseCaseNumber({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string' && typeof value !== 'number') return value;
+  const digits = String(value).replace(/\D/g, '');
+  if (digits.length === 0 || digits.length > 10) return String(value);
+  return digits.padStart(8, '0');
+}
+
+const CASE_NUMBER = /^\d{8,10}$/;
+
+export class CreateSalesforceCaseArgs {
+  /** Required only when the caller was not recognised from their phone number. */
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 40)
+  accountNumber?: string;
+
+  @Transform(lowerCased)
+  @IsIn(['billing', 'technical', 'account'])
+  issueType!: 'billing' | 'technical' | 'account';
+
+  @Transform(trimmed)
+  @IsString()
+  @Length(3, 32_000)
+  description!: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 255)
+  subject?: string;
+
+  @IsOptional()
+  @Transform(lowerCased)
+  @IsIn(['low', 'medium', 'high'])
+  priority?: 'low' | 'medium' | 'high';
+}
+
+export class LookupCaseArgs {
+  @IsOptional()
+  @Transform(normaliseCaseNumber)
+  @Matches(CASE_NUMBER)
+  caseNumber?: string;
+}
+
+export class AddCaseCommentArgs {
+  @Transform(normaliseCaseNumber)
+  @Matches(CASE_NUMBER)
+  caseNumber!: string;
+
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 4000)
+  comment!: string;
+}
+
+export class UpdateContactArgs {
+  @IsOptional()
+  @Transform(trimmed)
+  @IsEmail()
+  @Length(3, 80)
+  email?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(/^\+?[\d\s().-]{7,20}$/)
+  phone?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @Matches(/^\+?[\d\s().-]{7,20}$/)
+  mobilePhone?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 255)
+  mailingStreet?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 40)
+  mailingCity?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 80)
+  mailingState?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 20)
+  mailingPostalCode?: string;
+
+  @IsOptional()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 80)
+  mailingCountry?: string;
+}
