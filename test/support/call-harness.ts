@@ -89,12 +89,12 @@ export async function eventually<T>(
   for (;;) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<Awaited<T>>;
+      if (value) return value;
     } catch (error) {
       last = error;
     }
     if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+      throw new Error(`condition not met within ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
