@@ -5,12 +5,14 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { appConfig, AppConfig } from './config/app.config';
+import { validateProcessEnvironment } from './config/env.validation';
 import { vapiConfig } from './vapi/vapi.config';
 
 /** Creates the Fastify-backed app with the raw body kept (signatures are checked over the exact bytes). */
 export async function createApp(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
   // End-of-call reports carry the whole conversation: far above Fastify's 1 MiB default. Fastify applies the
   // server-wide limit to every route, so it is set on the adapter.
+  validateProcessEnvironment();
   const bodyLimit = vapiConfig().bodyLimitBytes;
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),

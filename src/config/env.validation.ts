@@ -24,3 +24,8 @@ export function validateEnvironment(env: Environment): Environment {
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
 }
+
+/** Checks the process environment against every schema; throws one error listing every problem. */
+export function validateProcessEnvironment(): void {
+  validateEnvironment(process.env);
+}
