@@ -7,6 +7,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { appConfig, AppConfig } from './config/app.config';
 import { validateProcessEnvironment } from './config/env.validation';
 import { vapiConfig } from './vapi/vapi.config';
+import { WebhookMetrics } from './vapi/webhook-metrics';
 
 /** Creates the Fastify-backed app with the raw body kept (signatures are checked over the exact bytes). */
 export async function createApp(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
@@ -47,6 +48,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 export function configureApp(app: NestFastifyApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
   app.useLogger(app.get(Logger));
+  app.get(WebhookMetrics).attach(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   if (config.docsEnabled) {
     SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

@@ -294,7 +294,15 @@ describe('VAPI webhook (e2e)', () => {
 
     it('should export request counts and latency by message type and outcome', async () => {
       await postWebhook(running.url, statusUpdateMessage(call, 'in-progress'));
+      await postWebhook(running.url, statusUpdateMessage(call, 'in-progress'), {
+        secret: 'forged-secret-000000000',
+      });
+      await postWebhook(
+        running.url,
+        toolCallsMessage(call, [probeCall('tc-metrics', { accountNumber: 'M', behaviour: 'throw' })]),
+      );
       const metrics = await (await fetch(`${running.url}/metrics`)).text();
+      expect(metrics).toMatch(/vapi_webhook_requests_total\{type="status-update",outcome="rejected"\} 1\b/);
       expect(metrics).toMatch(/vapi_webhook_requests_total\{type="status-update",outcome="ok"\} \d+/);
       expect(metrics).toMatch(
         /vapi_webhook_duration_seconds_bucket\{le="[0-9.]+",type="tool-calls",outcome="ok"\}/,

@@ -24,11 +24,34 @@ function toolDefinitions(): VapiToolDefinition[] {
 
 const TRANSFER_LINE = "I'm connecting you with a colleague now. Please stay on the line.";
 
+/**
+ * The last status recorded per call, so repeated status updates and every transcript final do not each cost a
+ * durable write (an fsync on SQLite). Bounded: the oldest entries are forgotten, which only costs a write.
+ */
+class RecordedStatuses {
+  private readonly statuses = new Map<string, string>();
+  constructor(private readonly capacity: number) {}
+
+  /** True when `status` is news for this call (and remembers it). */
+  isNew(callId: string, status: string): boolean {
+    const known = this.statuses.get(callId);
+    if (known === status || known === 'ended') return false;
+    this.statuses.delete(callId);
+    this.statuses.set(callId, status);
+    if (this.statuses.size > this.capacity) {
+      const oldest = this.statuses.keys().next().value;
+      if (oldest !== undefined) this.statuses.delete(oldest);
+    }
+    return true;
+  }
+}
+
 /** The life of a call, as the VAPI front door hands it over. */
 @Injectable()
 export class CallWorkflowService extends VapiCallHandler {
   private readonly logger = new Logger(CallWorkflowService.name);
   private readonly tools = toolDefinitions();
+  private readonly recorded = new RecordedStatuses(20_000);
 
   constructor(
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
@@ -109,6 +132,7 @@ export class CallWorkflowService extends VapiCallHandler {
       case 'status-update': {
         const status = typeof message.status === 'string' ? message.status : undefined;
         const endedReason = typeof message.endedReason === 'string' ? message.endedReason : undefined;
+        if (!status || !this.recorded.isNew(callId, status)) return;
         await this.calls.record(
           callId,
           {
@@ -124,8 +148,9 @@ export class CallWorkflowService extends VapiCallHandler {
       case 'transcript':
       case 'transcript[transcriptType="final"]':
         // Finals prove the call is live; the words themselves arrive whole in the end-of-call report.
-        if (message.transcriptType === 'final')
+        if (message.transcriptType === 'final' && this.recorded.isNew(callId, 'in-progress')) {
           await this.calls.record(callId, { ...base, status: 'in-progress' }, now);
+        }
         return;
       case 'end-of-call-report': {
         const source = readEndOfCallReport(callId, message);

@@ -32,7 +32,6 @@ import { MalformedEnvelopeException } from './vapi.errors';
 import { isObject, readCallContext } from './vapi-message.parser';
 import { VapiSignatureGuard } from './vapi-signature.guard';
 import { VapiWebhookService, WebhookResponse } from './vapi-webhook.service';
-import { WebhookMetricsInterceptor } from './webhook-metrics.interceptor';
 
 /**
  * The parsed body exactly as received. A custom decorator, so the global ValidationPipe (whitelisting for the
@@ -55,7 +54,7 @@ const WebhookBody = createParamDecorator((_data: unknown, context: ExecutionCont
 )
 @Controller()
 @UseGuards(VapiSignatureGuard)
-@UseInterceptors(WebhookMetricsInterceptor, SpokenFallbackInterceptor)
+@UseInterceptors(SpokenFallbackInterceptor)
 export class VapiWebhookController {
   constructor(
     private readonly webhook: VapiWebhookService,

@@ -7,7 +7,7 @@ import { VapiSignatureGuard } from './vapi-signature.guard';
 import { VapiToolRegistry } from './vapi-tool.registry';
 import { VapiWebhookController } from './vapi-webhook.controller';
 import { VapiWebhookService } from './vapi-webhook.service';
-import { WebhookMetricsInterceptor } from './webhook-metrics.interceptor';
+import { WebhookMetrics } from './webhook-metrics';
 
 /**
  * The VAPI front door. The module that implements the call workflow is passed in: it must export a
@@ -25,9 +25,9 @@ export class VapiModule {
         VapiToolRegistry,
         VapiWebhookService,
         SpokenFallbackInterceptor,
-        WebhookMetricsInterceptor,
+        WebhookMetrics,
       ],
-      exports: [VapiToolRegistry],
+      exports: [VapiToolRegistry, WebhookMetrics],
     };
   }
 }
