@@ -48,7 +48,10 @@ export class CallerIdentityService {
       });
       return { withinBudget: none, eventual: none };
     }
-    const eventual = this.lookup(e164).catch((error: unknown) => {
+    // Identification and the open-cases query are two round trips: when only the second misses the budget, the
+    // caller is still greeted by name (without their cases).
+    let identified: CallerIdentity | undefined;
+    const eventual = this.lookup(e164, (identity) => (identified = identity)).catch((error: unknown) => {
       this.logger.warn(
         { event: 'caller_lookup_failed', code: (error as { code?: string }).code },
         'lookup failed',
@@ -59,14 +62,17 @@ export class CallerIdentityService {
     const budget = new Promise<IdentifiedCaller>((resolve) => {
       timer = setTimeout(() => {
         this.logger.warn({ event: 'caller_lookup_over_budget' }, 'caller lookup ran out of time');
-        resolve({ identity: UNKNOWN, openCases: [], complete: false });
+        resolve({ identity: identified ?? UNKNOWN, openCases: [], complete: false });
       }, this.config.callerLookupBudgetMs);
     });
     const withinBudget = Promise.race([eventual, budget]).finally(() => clearTimeout(timer));
     return { withinBudget, eventual };
   }
 
-  private async lookup(e164: string): Promise<IdentifiedCaller> {
+  private async lookup(
+    e164: string,
+    onIdentified: (identity: CallerIdentity) => void,
+  ): Promise<IdentifiedCaller> {
     const match = await this.salesforce.findCallerByPhone(e164, 'live');
     switch (match.kind) {
       case 'identified': {
@@ -76,6 +82,7 @@ export class CallerIdentityService {
           accountId: match.contact.accountId ?? match.account?.id,
           firstName: match.contact.firstName,
         };
+        onIdentified(identity);
         const openCases = await this.salesforce.listOpenCases({ contactId: match.contact.id }, 3, 'live');
         return { identity, openCases, complete: true };
       }

@@ -10,10 +10,18 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 const lowerCased = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
-/** Digits only, left-padded to the 8 digits of Salesforce's default CaseNumber format. */
+/**
+ * Digits only, left-padded to the 8 digits of Salesforce's default CaseNumber format. Only digits with
+ * separators, optionally after "case", "number" or "#", count as a case number: digits picked out of other text
+ * (an account number such as "ACME-1001" in the wrong argument) would name a case the caller never meant.
+ */
 export function normaliseCaseNumber({ value }: { value: unknown }): unknown {
   if (typeof value !== 'string' && typeof value !== 'number') return value;
-  const digits = String(value).replace(/\D/g, '');
+  const spoken = String(value)
+    .trim()
+    .replace(/^(?:case\s*)?(?:number|no\.?|#)?\s*:?\s*/i, '');
+  if (!/^[\d\s.\-–]+$/.test(spoken)) return String(value);
+  const digits = spoken.replace(/\D/g, '');
   if (digits.length === 0 || digits.length > 10) return String(value);
   return digits.padStart(8, '0');
 }
