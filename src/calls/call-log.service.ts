@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
 import { CallLogSource, buildCallLog } from './call-log.builder';
 import { CallsRepository } from './calls.repository';
-import { CreatedCaseRef } from './calls.types';
+import { CallerIdentityService } from './caller-identity.service';
+import { CallState, CreatedCaseRef } from './calls.types';
 
 /** Queues the call's Task (exactly once per call id: the outbox key is derived from it). */
 @Injectable()
@@ -12,10 +13,11 @@ export class CallLogService {
   constructor(
     private readonly calls: CallsRepository,
     private readonly deliveries: DeliveryService,
+    private readonly identities: CallerIdentityService,
   ) {}
 
   async log(source: CallLogSource): Promise<void> {
-    const state = await this.calls.get(source.callId);
+    const state = await this.identified(await this.calls.get(source.callId));
     // Cases created late by the outbox are not on the call row yet; their deliveries know them.
     const cases: CreatedCaseRef[] = [...(state?.casesCreated ?? [])];
     for (const delivery of await this.deliveries.listForCall(source.callId)) {
@@ -35,5 +37,17 @@ export class CallLogService {
       { event: 'call_log_queued', callId: source.callId, cases: cases.length },
       'call log queued',
     );
+  }
+
+  /**
+   * A call whose caller was never looked up (no assistant-request, or its lookup failed) gets one more try within
+   * the lookup budget, so its Task can still name the contact; if that fails too, the Task is logged without.
+   */
+  private async identified(state: CallState | undefined): Promise<CallState | undefined> {
+    if (!state || state.identity.kind !== 'unknown' || !state.callerNumber) return state;
+    const found = await this.identities.identify(state.callerNumber).withinBudget;
+    if (found.identity.kind === 'unknown') return state;
+    await this.calls.saveIdentity(state.id, found.identity, Date.now());
+    return { ...state, identity: found.identity };
   }
 }

@@ -110,6 +110,17 @@ describe('the end of a call', () => {
     expect(task).toMatchObject({ CallDurationInSeconds: REPORTED_SECONDS, WhoId: world.org.contacts.jane });
   });
 
+  it('should still name the contact when the caller was never looked up before the report', async () => {
+    const call = newCall(JANE);
+    await postWebhook(
+      world.app.url,
+      endOfCallReportMessage(call, { transcript: 'User: Hello?', summary: 'Short.' }),
+    );
+
+    const [task] = await loggedTask(call.id);
+    expect(task).toMatchObject({ WhoId: world.org.contacts.jane, WhatId: world.org.accounts.acme });
+  });
+
   it('should attach a transcript too long for the Description in full as a file on the Task', async () => {
     const call = newCall(JANE);
     const line = 'User: and then the router restarted again, for the fourth time this morning.\n';
