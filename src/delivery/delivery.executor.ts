@@ -106,12 +106,12 @@ export class DeliveryExecutor {
         case 'salesforce.case.create':
           return await this.createCase(row, record, priority);
         case 'salesforce.case.comment': {
-          // The port cannot list comments, so a retry after a lost response may add the comment twice.
-          const created = await this.salesforce.addCaseComment(
-            record.payload.caseId,
-            record.payload.body,
-            priority,
-          );
+          const { caseId, body } = record.payload;
+          // After an attempt that may have landed, look for the comment before adding it again.
+          const existing = row.in_doubt
+            ? await this.salesforce.findCaseComment(caseId, body, priority)
+            : null;
+          const created = existing ?? (await this.salesforce.addCaseComment(caseId, body, priority));
           return this.succeeded(row, { id: created.id });
         }
         case 'salesforce.contact.update':

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ExpressionBuilder, sql, UpdateObject } from 'kysely';
+import { ExpressionBuilder, RawBuilder, sql, UpdateObject } from 'kysely';
 import { Database, dialectOf } from '../store/database.factory';
 import { DatabaseSchema, DeliveryRow, NewDeliveryRow } from '../store/database.types';
 import { InjectDatabase } from '../store/store.tokens';
@@ -151,73 +151,34 @@ export class DeliveryRepository {
   }
 
   /**
-   * Writes back the ends of attempts in one transaction (one fsync for a whole batch on SQLite). A success
-   * is recorded even if the lease was lost meanwhile — the write did happen — and its follow-up rows are
-   * committed with it. Failures are recorded only by the lease holder. Returns the rows actually updated.
+   * Writes back the ends of attempts in one transaction (one fsync for a whole batch on SQLite): all outcomes
+   * in one `UPDATE … FROM (VALUES …)` per chunk (one round trip instead of one per row on PostgreSQL), then
+   * the follow-up rows of the applied successes in one INSERT. A success is recorded even if the lease was
+   * lost meanwhile — the write did happen — and its follow-up rows are committed with it. Failures are
+   * recorded only by the lease holder, so a reclaimed row's late failure is not applied by the wrong worker.
+   * Returns the rows actually updated.
    */
   async record(attempts: AttemptRecord[], now: number): Promise<Set<number>> {
     const applied = new Set<number>();
     if (attempts.length === 0) return applied;
+    // In seq order, so that two transactions recording overlapping rows tend to lock them in the same order.
+    const ordered = [...attempts].sort((a, b) => a.row.seq - b.row.seq);
     await this.db.transaction().execute(async (trx) => {
-      for (const attempt of attempts) {
-        const pending = trx
-          .updateTable('deliveries')
-          .where('seq', '=', attempt.row.seq)
-          .where('status', '=', 'pending');
-        let updated: bigint;
-        switch (attempt.type) {
-          case 'succeeded':
-          case 'skipped':
-            ({ numUpdatedRows: updated } = await pending
-              .set({
-                status: attempt.type,
-                result: JSON.stringify(attempt.result),
-                lease_owner: null,
-                lease_until: null,
-                updated_at: now,
-                completed_at: now,
-              })
-              .executeTakeFirst());
-            if (updated > 0n && attempt.type === 'succeeded') {
-              for (const followUp of attempt.followUps) {
-                await trx
-                  .insertInto('deliveries')
-                  .values(newRow(followUp, now))
-                  .onConflict((c) => c.column('idempotency_key').doNothing())
-                  .execute();
-              }
-            }
-            break;
-          case 'retry':
-            ({ numUpdatedRows: updated } = await pending
-              .where('lease_owner', '=', attempt.owner)
-              .set((eb) => ({
-                next_attempt_at: attempt.nextAttemptAt,
-                lease_owner: null,
-                lease_until: null,
-                last_error: attempt.reason,
-                last_error_code: attempt.code,
-                unsent_failures: attempt.sent ? eb.ref('unsent_failures') : eb('unsent_failures', '+', 1),
-                updated_at: now,
-              }))
-              .executeTakeFirst());
-            break;
-          case 'dead':
-            ({ numUpdatedRows: updated } = await pending
-              .where('lease_owner', '=', attempt.owner)
-              .set({
-                status: 'dead',
-                lease_owner: null,
-                lease_until: null,
-                last_error: attempt.reason,
-                last_error_code: attempt.code,
-                updated_at: now,
-                completed_at: now,
-              })
-              .executeTakeFirst());
-            break;
-        }
-        if (updated > 0n) applied.add(attempt.row.seq);
+      for (let start = 0; start < ordered.length; start += RECORD_CHUNK) {
+        const { rows } = await recordStatement(ordered.slice(start, start + RECORD_CHUNK), now).execute(trx);
+        for (const { seq } of rows) applied.add(Number(seq));
+      }
+      const followUps = attempts.flatMap((attempt) =>
+        attempt.type === 'succeeded' && applied.has(attempt.row.seq)
+          ? attempt.followUps.map((followUp) => newRow(followUp, now))
+          : [],
+      );
+      for (let start = 0; start < followUps.length; start += RECORD_CHUNK) {
+        await trx
+          .insertInto('deliveries')
+          .values(followUps.slice(start, start + RECORD_CHUNK))
+          .onConflict((c) => c.column('idempotency_key').doNothing())
+          .execute();
       }
     });
     return applied;
@@ -277,6 +238,103 @@ export class DeliveryRepository {
       .$if(where !== 'all-dead', (qb) => qb.where('id', '=', (where as { id: string }).id))
       .executeTakeFirst();
     return Number(numUpdatedRows);
+  }
+}
+
+/**
+ * Rows per statement in `record`: 9 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535
+ * bind parameters, whatever DELIVERY_BATCH_SIZE is.
+ */
+const RECORD_CHUNK = 500;
+
+/**
+ * One UPDATE for many outcomes, valid on PostgreSQL and SQLite (≥ 3.35 for `UPDATE … FROM` with RETURNING).
+ * Each VALUES row carries what its outcome changes; NULL means "keep the column". `owner` NULL (successes)
+ * skips the lease check. Values are cast so PostgreSQL types the VALUES columns like the table's. The CTE's
+ * row key is not called `seq`, so `RETURNING seq` names the table's column on both dialects.
+ */
+function recordStatement(attempts: AttemptRecord[], now: number): RawBuilder<{ seq: number }> {
+  const cast = (value: string | number | null, type: 'bigint' | 'integer' | 'text'): RawBuilder<unknown> =>
+    sql`cast(${value} as ${sql.raw(type)})`;
+  const rows = attempts.map((attempt) => {
+    const change = outcomeColumns(attempt, now);
+    return sql`(${sql.join([
+      cast(attempt.row.seq, 'bigint'),
+      cast(change.status, 'text'),
+      cast(change.result, 'text'),
+      cast(change.owner, 'text'),
+      cast(change.nextAttemptAt, 'bigint'),
+      cast(change.lastError, 'text'),
+      cast(change.lastErrorCode, 'text'),
+      cast(change.unsentIncrement, 'integer'),
+      cast(change.completedAt, 'bigint'),
+    ])})`;
+  });
+  return sql<{ seq: number }>`
+    with v (row_seq, new_status, new_result, owner, new_next_attempt_at, new_last_error, new_last_error_code,
+      unsent_increment, new_completed_at) as (values ${sql.join(rows)})
+    update deliveries as d set
+      status = v.new_status,
+      result = coalesce(v.new_result, d.result),
+      next_attempt_at = coalesce(v.new_next_attempt_at, d.next_attempt_at),
+      lease_owner = null,
+      lease_until = null,
+      last_error = coalesce(v.new_last_error, d.last_error),
+      last_error_code = coalesce(v.new_last_error_code, d.last_error_code),
+      unsent_failures = d.unsent_failures + v.unsent_increment,
+      updated_at = ${now},
+      completed_at = coalesce(v.new_completed_at, d.completed_at)
+    from v
+    where d.seq = v.row_seq
+      and d.status = 'pending'
+      and (v.owner is null or d.lease_owner = v.owner)
+    returning seq`;
+}
+
+interface OutcomeColumns {
+  status: DeliveryStatus;
+  result: string | null;
+  owner: string | null;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  unsentIncrement: number;
+  completedAt: number | null;
+}
+
+function outcomeColumns(attempt: AttemptRecord, now: number): OutcomeColumns {
+  const keep = { result: null, owner: null, nextAttemptAt: null, lastError: null, lastErrorCode: null };
+  switch (attempt.type) {
+    case 'succeeded':
+    case 'skipped':
+      return {
+        ...keep,
+        status: attempt.type,
+        result: JSON.stringify(attempt.result),
+        unsentIncrement: 0,
+        completedAt: now,
+      };
+    case 'retry':
+      return {
+        ...keep,
+        status: 'pending',
+        owner: attempt.owner,
+        nextAttemptAt: attempt.nextAttemptAt,
+        lastError: attempt.reason,
+        lastErrorCode: attempt.code,
+        unsentIncrement: attempt.sent ? 0 : 1,
+        completedAt: null,
+      };
+    case 'dead':
+      return {
+        ...keep,
+        status: 'dead',
+        owner: attempt.owner,
+        lastError: attempt.reason,
+        lastErrorCode: attempt.code,
+        unsentIncrement: 0,
+        completedAt: now,
+      };
   }
 }
 

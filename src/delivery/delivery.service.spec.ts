@@ -25,6 +25,10 @@ function caseInput(key: string, callId = 'call-1', sms?: string): DeliveryInput 
   };
 }
 
+function commentInput(key: string, caseId: string, body: string, callId = 'call-1'): DeliveryInput {
+  return { kind: 'salesforce.case.comment', idempotencyKey: key, callId, payload: { caseId, body } };
+}
+
 function taskInput(callId: string, transcript?: string): DeliveryInput {
   return {
     kind: 'salesforce.task.create',
@@ -150,6 +154,44 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryService on %s', (dialect
       status: 'succeeded',
       result: { caseNumber: '00001001' },
     });
+  });
+
+  it('should look the comment up instead of adding it again after a lost response', async () => {
+    const parent = await salesforce.createCase(caseInput('tool-case').payload as never);
+    salesforce.loseResponses = 1;
+    const record = await outbox.service.submit(commentInput('tool-2', parent.id, 'Still no dial tone'));
+
+    expect((await outbox.service.runInline(record.id, 5000)).status).toBe('pending');
+    clock.advance(MINUTE);
+    await drainUntilIdle(outbox.worker);
+
+    const comments = salesforce.writesOf('comment');
+    expect(comments).toEqual([expect.objectContaining({ caseId: parent.id, body: 'Still no dial tone' })]);
+    expect(await outbox.service.get(record.id)).toMatchObject({
+      status: 'succeeded',
+      result: { id: comments[0].id },
+    });
+  });
+
+  it('should add the comment when a crashed attempt never sent it', async () => {
+    const parent = await salesforce.createCase(caseInput('tool-case').payload as never);
+    const record = await outbox.service.submit(commentInput('tool-2', parent.id, 'Please call back'));
+    // Another process claims the row and dies before sending: the row is in doubt, but nothing landed.
+    await outbox.repository.claimDue({
+      owner: 'crashed',
+      now: clock.now(),
+      leaseMs: MINUTE,
+      limit: 10,
+      targets: ['salesforce'],
+    });
+
+    clock.advance(MINUTE + 1);
+    await drainUntilIdle(outbox.worker);
+
+    expect(salesforce.writesOf('comment')).toEqual([
+      expect.objectContaining({ caseId: parent.id, body: 'Please call back' }),
+    ]);
+    expect(await outbox.service.get(record.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
   it('should not log a Task twice when the response of its batch was lost', async () => {

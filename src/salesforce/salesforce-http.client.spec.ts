@@ -417,6 +417,55 @@ describe('SalesforceHttpClient against the Salesforce fake', () => {
       expect(Buffer.byteLength(String(stored?.CommentBody))).toBe(4000);
       expect(stored?.ParentId).toBe(parentId);
     });
+
+    it('should find a comment already on the case by its body, and nothing for a body it does not have', async () => {
+      const { fake, client } = await harness();
+      const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
+      fake.insert('CaseComment', { ParentId: parentId, CommentBody: 'Earlier note' });
+      const added = await client.addCaseComment(parentId, 'Caller says the line is still down');
+      fake.insert('CaseComment', { ParentId: parentId, CommentBody: 'Later note' });
+
+      expect(await client.findCaseComment(parentId, 'Caller says the line is still down')).toEqual({
+        id: added.id,
+      });
+      expect(await client.findCaseComment(parentId, 'Caller says the line is still')).toBeNull();
+      expect(await client.findCaseComment(parentId, 'Something never said')).toBeNull();
+    });
+
+    it('should find a comment longer than 4,000 bytes by the truncated body it was stored with', async () => {
+      const { fake, client } = await harness();
+      const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
+      const long = `${'é'.repeat(2500)} — the tail that does not fit`;
+      const added = await client.addCaseComment(parentId, long);
+
+      expect(await client.findCaseComment(parentId, long)).toEqual({ id: added.id });
+    });
+
+    it("should not take another case's identical comment for this case's", async () => {
+      const { fake, client } = await harness();
+      const mine = fake.insert('Case', { Subject: 'Mine', Status: 'New' });
+      const other = fake.insert('Case', { Subject: 'Other', Status: 'New' });
+      await client.addCaseComment(other, 'Please call me back');
+
+      expect(await client.findCaseComment(mine, 'Please call me back')).toBeNull();
+    });
+
+    it('should retry the comment lookup through an outage, since it only reads', async () => {
+      const { fake, client, registry } = await harness();
+      const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
+      await client.addCaseComment(parentId, 'Hello');
+      fake.faults.set({ outage: true, match: '/query' });
+
+      const error = await caught(client.findCaseComment(parentId, 'Hello'));
+
+      expect(error.code).toBe(SalesforceErrorCode.UNAVAILABLE);
+      expect(
+        await metricValue(registry, 'salesforce_requests_total', {
+          operation: 'findCaseComment',
+          outcome: 'unavailable',
+        }),
+      ).toBe(3);
+    });
   });
 
   describe('caller identification', () => {
@@ -511,6 +560,21 @@ describe('SalesforceHttpClient against the Salesforce fake', () => {
       expect(await client.findCaseByIdempotencyKey("x' OR Id != '", 'live', { contactId })).toBeNull();
       await expect(client.listOpenCases({ contactId: "x' OR Id != '" }, 3)).rejects.toThrow(SalesforceError);
     });
+
+    it.each(["500000000000001' OR ParentId != '", '500000000000001AAA OR Id != null', "x'"])(
+      'should refuse the case id %p of a comment lookup before any request',
+      async (attack) => {
+        const { fake, client } = await harness();
+        const parentId = fake.insert('Case', { Subject: 'Victim', Status: 'New' });
+        await client.addCaseComment(parentId, 'Private note');
+        const before = fake.stats.apiCallsCounted;
+
+        const error = await caught(client.findCaseComment(attack, 'Private note'));
+
+        expect(error.code).toBe(SalesforceErrorCode.VALIDATION);
+        expect(fake.stats.apiCallsCounted).toBe(before);
+      },
+    );
   });
 
   describe('call logging', () => {

@@ -39,7 +39,7 @@ import {
 } from './salesforce-phone';
 import { RequestBudget } from './salesforce-request.budget';
 import { SchemaChecker } from './salesforce-schema.checker';
-import { truncateCharacters, truncateUtf8Bytes } from './salesforce-text';
+import { caseCommentBody, truncateCharacters } from './salesforce-text';
 import { createTokenGrant } from './salesforce-token.grants';
 import { SalesforceTokenProvider } from './salesforce-token.provider';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
@@ -121,7 +121,6 @@ const ACCOUNT_FIELDS = 'Id, Name, AccountNumber, Phone';
 
 const SUBJECT_MAX = 255;
 const LONG_TEXT_MAX = 32_000;
-const COMMENT_MAX_BYTES = 4_000;
 const TASK_BATCH_MAX = 200;
 /** Keeps `CallObject IN (…)` query URLs well below Salesforce's 16,384-byte URI limit. */
 const MAX_ENCODED_IN_LIST = 12_000;
@@ -484,7 +483,10 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     return found ? { id: found.Id, caseNumber: found.CaseNumber } : null;
   }
 
-  /** Not retried: a comment has no key to check, and a duplicate comment is worse than a reported failure. */
+  /**
+   * Not retried here: a duplicate comment is worse than a reported failure. The outbox re-sends only after
+   * `findCaseComment` has not found it.
+   */
   async addCaseComment(
     caseId: string,
     body: string,
@@ -496,13 +498,33 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
       path: '/sobjects/CaseComment',
       body: {
         ParentId: checkedId(caseId, 'caseId'),
-        CommentBody: truncateUtf8Bytes(body, COMMENT_MAX_BYTES),
+        CommentBody: caseCommentBody(body),
         IsPublished: false,
       },
       priority,
       idempotent: false,
     });
     return { id: savedId(response.body, 'addCaseComment') };
+  }
+
+  /**
+   * CommentBody cannot be filtered in SOQL, so the Case's 200 most recent comments are read and compared in
+   * code with the body as `addCaseComment` stores it (truncated the same way). A read: safe to retry.
+   */
+  async findCaseComment(
+    caseId: string,
+    body: string,
+    priority: RequestPriority = 'live',
+  ): Promise<{ id: string } | null> {
+    const parentId = soqlId(checkedId(caseId, 'caseId'));
+    const rows = await this.query<SObject & { CommentBody?: string | null }>(
+      'findCaseComment',
+      `SELECT Id, CommentBody FROM CaseComment WHERE ParentId = ${parentId} ORDER BY CreatedDate DESC LIMIT 200`,
+      priority,
+    );
+    const stored = caseCommentBody(body);
+    const found = rows.find((row) => (row.CommentBody ?? '') === stored);
+    return found ? { id: found.Id } : null;
   }
 
   // ---- contact ---------------------------------------------------------------------------------------------

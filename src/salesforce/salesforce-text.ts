@@ -21,3 +21,11 @@ export function truncateUtf8Bytes(value: string, maxBytes: number): string {
   }
   return value.slice(0, end);
 }
+
+/** CaseComment.CommentBody holds at most 4,000 bytes of UTF-8. */
+export const COMMENT_MAX_BYTES = 4_000;
+
+/** A comment body as `addCaseComment` stores it; lookups compare against this form. */
+export function caseCommentBody(body: string): string {
+  return truncateUtf8Bytes(body, COMMENT_MAX_BYTES);
+}

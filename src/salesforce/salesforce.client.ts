@@ -37,6 +37,15 @@ export abstract class SalesforceClient {
   ): Promise<CreatedCase | null>;
   /** Adds a CaseComment (body truncated to 4,000 bytes at a character boundary). */
   abstract addCaseComment(caseId: string, body: string, priority?: RequestPriority): Promise<{ id: string }>;
+  /**
+   * Finds a comment with this body among the Case's 200 most recent (after an ambiguous failure of
+   * `addCaseComment`). The body is compared as `addCaseComment` stores it, truncated the same way.
+   */
+  abstract findCaseComment(
+    caseId: string,
+    body: string,
+    priority?: RequestPriority,
+  ): Promise<{ id: string } | null>;
   abstract updateContact(contactId: string, fields: ContactUpdate, priority?: RequestPriority): Promise<void>;
   /** Up to 200 Tasks in one call; one result per input, in order (partial success is normal). */
   abstract createCallTasks(tasks: NewCallTask[], priority?: RequestPriority): Promise<TaskWriteResult[]>;

@@ -1,5 +1,6 @@
 import { SalesforceClient } from '../../salesforce/salesforce.client';
 import { SalesforceError, SalesforceErrorCode } from '../../salesforce/salesforce.errors';
+import { caseCommentBody } from '../../salesforce/salesforce-text';
 import {
   AccountRef,
   ApiUsage,
@@ -115,8 +116,22 @@ export class FakeSalesforceClient extends SalesforceClient {
       if (!this.cases.has(caseId))
         throw new SalesforceError(SalesforceErrorCode.NOT_FOUND, 'No such case', false);
       const id = `00aFAKE${this.writes.length + 1}`;
-      this.writes.push({ type: 'comment', id, caseId, body });
+      // Stored as the real adapter sends it: truncated to the field's 4,000 bytes.
+      this.writes.push({ type: 'comment', id, caseId, body: caseCommentBody(body) });
       return { id };
+    });
+  }
+
+  /** Like the real lookup: only the Case's 200 most recent comments, compared with the stored form. */
+  findCaseComment(caseId: string, body: string): Promise<{ id: string } | null> {
+    return this.request(() => {
+      const stored = caseCommentBody(body);
+      const found = this.writesOf('comment')
+        .filter((write) => write.caseId === caseId)
+        .reverse()
+        .slice(0, 200)
+        .find((write) => write.body === stored);
+      return found ? { id: found.id } : null;
     });
   }
 

@@ -55,6 +55,17 @@ async function main(): Promise<void> {
         });
         process.stdout.write(`accepted ${key}\n`);
         void outbox.service.runInline(record.id, 50);
+      } else if (index % 6 === 1) {
+        // The sink keys a comment by its body; one case per comment keeps each within the lookup's 200.
+        const key = `comment-${index}`;
+        const record = await outbox.service.submit({
+          kind: 'salesforce.case.comment',
+          idempotencyKey: key,
+          callId,
+          payload: { caseId: `500${String(index).padStart(12, '0')}`, body: key },
+        });
+        process.stdout.write(`accepted ${key}\n`);
+        void outbox.service.runInline(record.id, 50);
       } else {
         await outbox.service.submit({
           kind: 'salesforce.task.create',

@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SalesforceClient } from '../../../src/salesforce/salesforce.client';
 import { SalesforceError, SalesforceErrorCode } from '../../../src/salesforce/salesforce.errors';
+import { caseCommentBody } from '../../../src/salesforce/salesforce-text';
 import {
   AccountRef,
   ApiUsage,
@@ -34,7 +35,7 @@ export class SinkSalesforceClient extends SalesforceClient {
     this.sink.pragma('synchronous = FULL');
     this.sink.pragma('busy_timeout = 10000');
     this.sink.exec(
-      'create table if not exists writes (seq integer primary key autoincrement, kind text not null, key text not null, pid integer not null)',
+      'create table if not exists writes (seq integer primary key autoincrement, kind text not null, key text not null, pid integer not null, parent text)',
     );
   }
 
@@ -96,6 +97,29 @@ export class SinkSalesforceClient extends SalesforceClient {
     return found;
   }
 
+  /** A comment's key is its stored body, so a duplicate shows up as two rows with one key. */
+  async addCaseComment(caseId: string, body: string): Promise<{ id: string }> {
+    await this.call();
+    const { lastInsertRowid } = this.sink
+      .prepare("insert into writes (kind, key, pid, parent) values ('comment', ?, ?, ?)")
+      .run(caseCommentBody(body), process.pid, caseId);
+    await this.maybeLoseResponse();
+    return { id: `00a${String(lastInsertRowid)}` };
+  }
+
+  /** Like the real lookup: among the Case's 200 most recent comments, compared with the stored form. */
+  async findCaseComment(caseId: string, body: string): Promise<{ id: string } | null> {
+    await this.call();
+    const recent = this.sink
+      .prepare(
+        "select seq, key from writes where kind = 'comment' and parent = ? order by seq desc limit 200",
+      )
+      .all(caseId) as Array<{ seq: number; key: string }>;
+    const stored = caseCommentBody(body);
+    const found = recent.find((row) => row.key === stored);
+    return found ? { id: `00a${found.seq}` } : null;
+  }
+
   findCallerByPhone(): Promise<CallerMatch> {
     return unsupported();
   }
@@ -106,9 +130,6 @@ export class SinkSalesforceClient extends SalesforceClient {
     return unsupported();
   }
   listOpenCases(): Promise<CaseRecord[]> {
-    return unsupported();
-  }
-  addCaseComment(): Promise<{ id: string }> {
     return unsupported();
   }
   updateContact(): Promise<void> {
