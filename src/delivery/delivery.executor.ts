@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SalesforceClient } from '../salesforce/salesforce.client';
-import { RequestPriority } from '../salesforce/salesforce.types';
+import { NewCallTask, RequestPriority } from '../salesforce/salesforce.types';
 import { SmsSender } from '../twilio/sms-sender';
 import { DeliveryRow } from '../store/database.types';
 import { Clock } from './clock';
@@ -198,10 +198,8 @@ export class DeliveryExecutor {
     if (toCreate.length === 0) return attempts;
 
     try {
-      const results = await this.salesforce.createCallTasks(
-        toCreate.map(({ record }) => record.payload.task),
-        priority,
-      );
+      const tasks = await this.withCasesOfTheirCalls(toCreate.map(({ record }) => record.payload.task));
+      const results = await this.salesforce.createCallTasks(tasks, priority);
       toCreate.forEach((entry, index) => {
         const result = results[index];
         if (result === undefined || result.callId !== entry.record.payload.task.callId) {
@@ -225,6 +223,21 @@ export class DeliveryExecutor {
       this.noteOutage('salesforce', verdict);
     }
     return attempts;
+  }
+
+  /**
+   * A case opened during the call may have been created by the outbox only after the call log was queued (a
+   * Salesforce outage mid-call). Rows of one call run in order, so by now it exists: link the Task to it.
+   */
+  private async withCasesOfTheirCalls(tasks: NewCallTask[]): Promise<NewCallTask[]> {
+    const casesByCall = await this.repository.casesCreatedByCalls(tasks.map((task) => task.callId));
+    return tasks.map((task) => {
+      const cases = casesByCall.get(task.callId) ?? [];
+      if (cases.length === 0 || cases.some((created) => created.id === task.whatId)) return task;
+      const numbers = cases.map((created) => created.caseNumber).join(', ');
+      const subject = task.subject.includes('(case ') ? task.subject : `${task.subject} (case ${numbers})`;
+      return { ...task, whatId: cases[0].id, subject: subject.slice(0, 255) };
+    });
   }
 
   private taskSucceeded(

@@ -1,3 +1,4 @@
+import type { CreatedCase } from '../salesforce/salesforce.types';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ExpressionBuilder, RawBuilder, sql, UpdateObject } from 'kysely';
@@ -73,6 +74,26 @@ export class DeliveryRepository {
       .where('call_id', '=', callId)
       .orderBy('seq')
       .execute();
+  }
+
+  /** Cases created so far by these calls' outbox rows, in creation order, by call id. */
+  async casesCreatedByCalls(callIds: string[]): Promise<Map<string, CreatedCase[]>> {
+    const byCall = new Map<string, CreatedCase[]>();
+    if (callIds.length === 0) return byCall;
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .select(['call_id', 'result'])
+      .where('call_id', 'in', callIds)
+      .where('kind', '=', 'salesforce.case.create')
+      .where('status', '=', 'succeeded')
+      .orderBy('seq')
+      .execute();
+    for (const row of rows) {
+      if (!row.call_id || !row.result) continue;
+      const created = JSON.parse(row.result) as CreatedCase;
+      byCall.set(row.call_id, [...(byCall.get(row.call_id) ?? []), created]);
+    }
+    return byCall;
   }
 
   list(filter: DeliveryListFilter): Promise<DeliveryRow[]> {

@@ -1,5 +1,5 @@
 import { CallWorld, eventually, startCallWorld } from '../support/call-harness';
-import { assistantRequestMessage } from '../support/vapi-payloads';
+import { assistantRequestMessage, endOfCallReportMessage } from '../support/vapi-payloads';
 import { postWebhook } from '../support/webhook-client';
 import {
   callTool,
@@ -78,6 +78,8 @@ describe('duplicate deliveries and Salesforce failures during a call', () => {
       // Generous: the budget is 500 ms; the point is that the caller is not kept waiting for the outage.
       expect(waitedMs).toBeLessThan(5000);
       expect(casesOf(caller.contactId)).toHaveLength(0);
+      // The call ends before Salesforce is back: its log must still point at the case created later.
+      await postWebhook(world.app.url, endOfCallReportMessage(call, { transcript: 'User: charged twice' }));
 
       world.salesforce.faults.clear();
 
@@ -90,6 +92,10 @@ describe('duplicate deliveries and Salesforce failures during a call', () => {
       await eventually(() => deliveriesSettled(world, call.id));
       expect(casesOf(caller.contactId)).toHaveLength(1);
       expect(smsTo(caller.phone)).toHaveLength(1);
+      const tasks = world.salesforce.records('Task').filter((task) => task.CallObject === call.id);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({ WhatId: created.Id, WhoId: caller.contactId });
+      expect(String(tasks[0].Subject)).toContain(`(case ${String(created.CaseNumber)})`);
     });
 
     it('should open exactly one case when Salesforce commits it but the response is lost', async () => {
