@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SalesforceClient } from '../salesforce/salesforce.client';
-import { NewCallTask, RequestPriority } from '../salesforce/salesforce.types';
+import { SalesforceError, SalesforceErrorCode } from '../salesforce/salesforce.errors';
+import { NewCallTask, NewCase, RequestPriority } from '../salesforce/salesforce.types';
 import { SmsSender } from '../twilio/sms-sender';
 import { DeliveryRow } from '../store/database.types';
 import { Clock } from './clock';
@@ -142,7 +143,8 @@ export class DeliveryExecutor {
     record: DeliveryRecordOf<'salesforce.case.create'>,
     priority: RequestPriority,
   ): Promise<AttemptRecord> {
-    const { sms, ...newCase } = record.payload;
+    const { sms, accountNumber, ...payloadCase } = record.payload;
+    const newCase = await this.withAccount(payloadCase, accountNumber, priority);
     // After an attempt that may have landed, look for the case before creating it again.
     const existing = row.in_doubt
       ? await this.salesforce.findCaseByIdempotencyKey(newCase.idempotencyKey, priority, newCase)
@@ -162,6 +164,23 @@ export class DeliveryExecutor {
         ]
       : [];
     return this.succeeded(row, { id: created.id, caseNumber: created.caseNumber }, followUps);
+  }
+
+  private async withAccount(
+    newCase: NewCase,
+    accountNumber: string | undefined,
+    priority: RequestPriority,
+  ): Promise<NewCase> {
+    if (newCase.accountId || !accountNumber) return newCase;
+    const account = await this.salesforce.findAccountByNumber(accountNumber, priority);
+    if (!account) {
+      throw new SalesforceError(
+        SalesforceErrorCode.NOT_FOUND,
+        'No account has the account number the caller gave',
+        false,
+      );
+    }
+    return { ...newCase, accountId: account.id };
   }
 
   /** Tasks go up to 200 per Salesforce call; each record's own result decides its row. */

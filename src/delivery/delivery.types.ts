@@ -3,6 +3,11 @@ import { ContactUpdate, CreatedCase, NewCallTask, NewCase } from '../salesforce/
 export interface CaseCreatePayload extends NewCase {
   /** Text the caller the case number once the case exists. `body` may contain `{caseNumber}`. */
   sms?: { to: string; body?: string };
+  /**
+   * The account number a caller gave while Salesforce could not be asked: resolved to `accountId` when the row
+   * runs. An unknown number makes the row a dead letter with that reason.
+   */
+  accountNumber?: string;
 }
 
 /** What each kind of delivery carries. */

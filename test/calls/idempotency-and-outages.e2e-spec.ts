@@ -98,6 +98,28 @@ describe('duplicate deliveries and Salesforce failures during a call', () => {
       expect(String(tasks[0].Subject)).toContain(`(case ${String(created.CaseNumber)})`);
     });
 
+    it('should queue the case of a caller Salesforce could not identify, on the account number they gave', async () => {
+      const stranger = '+14155550177';
+      const call = newCall(stranger);
+      world.salesforce.faults.set({ outage: true });
+      const before = world.salesforce.records('Case').length;
+
+      const spoken = await callTool(world, call, 'createSalesforceCase', {
+        ...openCase,
+        accountNumber: 'GLX-2002',
+      });
+
+      expect(spoken).toContain("you'll get a text with your case number");
+      world.salesforce.faults.clear();
+      await eventually(() => deliveriesSettled(world, call.id));
+      const created = world.salesforce.records('Case').slice(before);
+      expect(created).toHaveLength(1);
+      expect(created[0]).toMatchObject({ AccountId: world.org.accounts.globex });
+      expect(created[0].ContactId ?? null).toBeNull();
+      const sms = await eventually(() => smsTo(stranger)[0]);
+      expect(sms.Body).toContain(String(created[0].CaseNumber));
+    });
+
     it('should open exactly one case when Salesforce commits it but the response is lost', async () => {
       const caller = seedCaller(world);
       const call = newCall(caller.phone);

@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
+import { IntegrationError } from '../../common/integration.error';
 import { DeliveryService } from '../../delivery/delivery.service';
 import { SalesforceClient } from '../../salesforce/salesforce.client';
+import { AccountRef } from '../../salesforce/salesforce.types';
 import { SmsSender } from '../../twilio/sms-sender';
 import { ToolCallContext, VapiTool, VapiToolHandler } from '../../vapi/vapi-tool.decorator';
 import { callsConfig, CallsConfig } from '../calls.config';
@@ -57,6 +59,19 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
+  /**
+   * The account with this number; null when there is none; undefined when Salesforce cannot answer now (outage,
+   * limits), in which case the caller's request is queued with the number instead of being lost.
+   */
+  private async findAccount(accountNumber: string): Promise<AccountRef | null | undefined> {
+    try {
+      return await this.salesforce.findAccountByNumber(accountNumber, 'live');
+    } catch (error) {
+      if (error instanceof IntegrationError && error.retryable) return undefined;
+      throw error;
+    }
+  }
+
   async run(args: CreateSalesforceCaseArgs, context: ToolCallContext): Promise<string> {
     const caller = await this.scope.for(context);
     let accountId: string | undefined;
@@ -67,11 +82,11 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
       accountId = caller.identity.accountId;
     } else {
       if (!args.accountNumber) return 'Could you tell me your account number?';
-      const account = await this.salesforce.findAccountByNumber(args.accountNumber, 'live');
-      if (!account) {
+      const account = await this.findAccount(args.accountNumber);
+      if (account === null) {
         return `I couldn't find an account with the number ${spellDigits(args.accountNumber)}. Could you check it and tell me again?`;
       }
-      accountId = account.id;
+      accountId = account?.id;
     }
 
     const textTo = this.sms.enabled ? toE164(context.customerNumber) : undefined;
@@ -87,6 +102,8 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
         subject: args.subject ?? ISSUE_SUBJECTS[args.issueType],
         description: args.description,
         priority: args.priority,
+        // Salesforce could not check the number just now: the outbox resolves it when it creates the case.
+        ...(accountId === undefined && contactId === undefined ? { accountNumber: args.accountNumber } : {}),
         ...(textTo
           ? { sms: { to: textTo, body: caseConfirmationSms('{caseNumber}', this.config.companyName) } }
           : {}),
