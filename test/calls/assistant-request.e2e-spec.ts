@@ -66,7 +66,7 @@ describe('assistant-request', () => {
 
       expect(vapiSchemaErrors('ServerMessageResponseAssistantRequest', reply.body)).toEqual([]);
       expect(assistantOf(reply).firstMessage).toBe(
-        'Thanks for calling Acme Support support. How can I help you today?',
+        'Thanks for calling Acme support. How can I help you today?',
       );
     });
 
