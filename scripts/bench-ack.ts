@@ -1,5 +1,5 @@
+import { hmacHeaders } from '../fakes/vapi-sender/vapi-signing';
 import autocannon from 'autocannon';
-import { createHmac } from 'node:crypto';
 import { createBenchDatabase, formatTable, freePort, startChild, waitForHttp } from './bench-support';
 
 export interface AckResult {
@@ -27,12 +27,11 @@ export async function measureAcks(
     },
   });
   // One signature for the whole run: it stays inside the 300 s window for runs shorter than that.
-  const timestamp = String(Date.now());
-  const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  const signed = hmacHeaders(secret, body);
   const result = await autocannon({
     url: `${url}/vapi/webhook`,
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-timestamp': timestamp },
+    headers: { 'content-type': 'application/json', ...signed },
     body,
     connections: options.connections,
     duration: options.durationSeconds,

@@ -1,4 +1,6 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { hmacHeaders } from '../fakes/vapi-sender/vapi-signing';
+import { prng } from '../fakes/salesforce/fake-faults';
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -94,18 +96,6 @@ interface Caller {
   contactId: string;
 }
 
-/** Mulberry32: a small seeded generator, so every run plays the same think times. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -171,8 +161,7 @@ class WebhookSender {
   /** Posts one signed message; returns the parsed JSON answer, or undefined after recording the failure. */
   async send(kind: MessageKind, payload: unknown): Promise<Record<string, unknown> | undefined> {
     const body = JSON.stringify(payload);
-    const timestamp = String(Date.now());
-    const signature = createHmac('sha256', this.secret).update(`${timestamp}.${body}`).digest('hex');
+    const headers = { 'content-type': 'application/json', ...hmacHeaders(this.secret, body) };
     const started = performance.now();
     let status: number;
     let text: string;
@@ -182,7 +171,7 @@ class WebhookSender {
       const response = await this.pool.request({
         path: '/vapi/webhook',
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-timestamp': timestamp },
+        headers,
         body,
       });
       status = response.statusCode;
@@ -237,7 +226,7 @@ class CallSimulator {
     /** Tags the case descriptions: warm-up cases are told apart from the measured ones. */
     private readonly marker: Expected['marker'] = 'bench',
   ) {
-    this.random = seededRandom(seed);
+    this.random = prng(seed);
   }
 
   private think(): Promise<void> {

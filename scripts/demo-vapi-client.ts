@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { hmacHeaders } from '../fakes/vapi-sender/vapi-signing';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /**
  * Plays one phone call against the service the way VAPI would: real-shaped server messages (reference
@@ -33,13 +34,9 @@ export class VapiWebhookClient {
 
   async post(message: Record<string, unknown>): Promise<WebhookReply> {
     const body = Buffer.from(JSON.stringify({ message }));
-    const timestamp = String(Date.now());
-    const signature = createHmac('sha256', this.secret)
-      .update(Buffer.concat([Buffer.from(`${timestamp}.`), body]))
-      .digest('hex');
     const response = await fetch(`${this.baseUrl}/vapi/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature': signature, 'x-timestamp': timestamp },
+      headers: { 'content-type': 'application/json', ...hmacHeaders(this.secret, body) },
       body,
       signal: AbortSignal.timeout(this.timeoutMs),
     });

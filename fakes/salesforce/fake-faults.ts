@@ -42,7 +42,7 @@ export type DataFault = 'outage' | 'limitExceeded' | 'error';
 const DEFAULT_SEED = 0x5eed;
 
 /** mulberry32: small, fast, good enough for deterministic fault sampling. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+/**
+ * How VAPI (or a community sender) signs a webhook, for each authentication mode. Used by the tests, the demo
+ * and the bench to play the VAPI side, so it lives with the fakes (compiled into dist).
+ */
 
-/** Builds the headers VAPI (or a community sender) would send, for each authentication mode. */
 export type SigningMode = 'hmac' | 'secret' | 'bearer' | 'signature';
 
 export interface HmacOptions {
