@@ -11,7 +11,7 @@ import { freePort, startChild, waitForHttp } from './bench-support';
 /** Fixed numbers of the demo (555-01xx numbers are reserved for fiction). */
 export const SUPPORT_LINE = '+14155550198';
 export const SMS_FROM = '+14155550000';
-export const COMPANY_NAME = 'Northwind';
+export const COMPANY_NAME = 'Northwind support';
 const CASE_KEY_FIELD = 'Voice_Call_Key__c';
 
 /** What a running demo consists of: three in-process fakes and the real service in a child process. */

@@ -78,8 +78,8 @@ export class AssistantBuilder {
       ? `The caller is ${firstName}, recognised from their phone number. ${openCount > 0 ? `Their open cases: ${openCaseText}` : 'They have no open cases.'}`
       : 'The caller was not recognised from their phone number: ask for their account number before opening a case, and do not discuss existing cases.';
     const greeting = firstName
-      ? `Hi ${firstName}, thanks for calling ${companyName} support.${openCount > 0 ? ` I can see you have ${openCount === 1 ? 'an open case' : `${openCount} open cases`}.` : ''} How can I help?`
-      : `Thanks for calling ${companyName} support. How can I help you today?`;
+      ? `Hi ${firstName}, thanks for calling ${companyName}.${openCount > 0 ? ` I can see you have ${openCount === 1 ? 'an open case' : `${openCount} open cases`}.` : ''} How can I help?`
+      : `Thanks for calling ${companyName}. How can I help you today?`;
     return {
       name: 'voice-crm support agent',
       firstMessage: greeting,

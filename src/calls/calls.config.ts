@@ -39,10 +39,10 @@ export class CallsEnvironment {
   @IsIn(['true', 'false'])
   RECONCILER_ENABLED: string = 'true';
 
-  /** Spoken in greetings and the assistant's prompt. */
+  /** Spoken in greetings ("thanks for calling …"), the assistant's prompt and SMS ("opened with …"). */
   @IsString()
   @Length(1, 80)
-  COMPANY_NAME: string = 'our company';
+  COMPANY_NAME: string = 'our support team';
 
   // The transient assistant (used when VAPI_ASSISTANT_ID is unset). See VAPI's CreateAssistantDTO.
   @IsString()

@@ -56,7 +56,7 @@ export async function startCallWorld(
       VAPI_API_KEY,
       VAPI_API_URL: vapiApi.url,
       TRANSFER_NUMBER: SUPPORT_LINE,
-      COMPANY_NAME: 'Acme',
+      COMPANY_NAME: 'Acme support',
       DELIVERY_POLL_INTERVAL_MS: '50',
       DELIVERY_BACKOFF_BASE_MS: '50',
       DELIVERY_BACKOFF_MAX_MS: '500',
