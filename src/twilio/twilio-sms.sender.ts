@@ -1,3 +1,4 @@
+import { transportFailure } from '../common/transport-failure';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -220,15 +221,13 @@ function errorFromResponse(status: number, text: string): TwilioError {
 
 function transportError(error: unknown): TwilioError {
   if (error instanceof TwilioError) return error;
-  // Duck-typed: undici's abort reason is a DOMException, which need not be an `Error` of this realm.
-  const name = property(error, 'name');
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  const { timedOut, code } = transportFailure(error);
+  if (timedOut) {
     // Twilio may have accepted the message; the delivery worker decides whether a possible duplicate is worth it.
     return new TwilioError(TwilioErrorCode.TIMEOUT, 'Twilio did not answer within the timeout', true, {
       cause: error,
     });
   }
-  const code = property(error, 'code');
   return new TwilioError(
     TwilioErrorCode.UNAVAILABLE,
     `Twilio could not be reached${code ? ` (${code})` : ''}`,
@@ -248,10 +247,4 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-function property(value: unknown, key: 'name' | 'code'): string | undefined {
-  if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
-  const field: unknown = (value as Record<string, unknown>)[key];
-  return typeof field === 'string' ? field : undefined;
 }

@@ -1,3 +1,4 @@
+import { transportFailure } from '../../common/transport-failure';
 import { OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -174,14 +175,12 @@ function errorFromResponse(
 }
 
 function transportError(error: unknown): VapiApiError {
-  // Duck-typed: undici's abort reason is a DOMException, which need not be an `Error` of this realm.
-  const name = property(error, 'name');
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  const { timedOut, code } = transportFailure(error);
+  if (timedOut) {
     return new VapiApiError(VapiApiErrorCode.TIMEOUT, 'VAPI did not answer within the timeout', true, {
       cause: error,
     });
   }
-  const code = property(error, 'code');
   return new VapiApiError(
     VapiApiErrorCode.UNAVAILABLE,
     `VAPI could not be reached${code ? ` (${code})` : ''}`,
@@ -211,10 +210,4 @@ function parseJsonObject(body: string): Json | undefined {
   } catch {
     return undefined;
   }
-}
-
-function property(value: unknown, key: 'name' | 'code'): string | undefined {
-  if (typeof value !== 'object' || value === null || !(key in value)) return undefined;
-  const field: unknown = (value as Record<string, unknown>)[key];
-  return typeof field === 'string' ? field : undefined;
 }
