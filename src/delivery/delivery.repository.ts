@@ -243,12 +243,7 @@ export class DeliveryRepository {
         status: 'pending',
         attempts: 0,
         unsent_failures: 0,
-        in_doubt: eb
-          .case()
-          .when('attempts', '>', eb.ref('unsent_failures'))
-          .then(1)
-          .else(eb.ref('in_doubt'))
-          .end(),
+        in_doubt: inDoubtAfterEarlierAttempts(eb),
         next_attempt_at: now,
         lease_owner: null,
         lease_until: null,
@@ -377,6 +372,14 @@ function newRow(input: DeliveryInput, now: number): NewDeliveryRow {
   };
 }
 
+/**
+ * 1 when an earlier attempt did not end in a known refusal (crash, timeout, lost response) and so may have
+ * reached the target; SET expressions read the row as it was before the update.
+ */
+function inDoubtAfterEarlierAttempts(eb: ExpressionBuilder<DatabaseSchema, 'deliveries'>) {
+  return eb.case().when('attempts', '>', eb.ref('unsent_failures')).then(1).else(eb.ref('in_doubt')).end();
+}
+
 function leaseColumns(
   eb: ExpressionBuilder<DatabaseSchema, 'deliveries'>,
   owner: string,
@@ -387,14 +390,7 @@ function leaseColumns(
     lease_owner: owner,
     lease_until: now + leaseMs,
     attempts: eb('attempts', '+', 1),
-    // SET expressions read the row as it was: an earlier attempt that did not end in a known refusal
-    // (crash, timeout, lost response) may have reached the target.
-    in_doubt: eb
-      .case()
-      .when('attempts', '>', eb.ref('unsent_failures'))
-      .then(1)
-      .else(eb.ref('in_doubt'))
-      .end(),
+    in_doubt: inDoubtAfterEarlierAttempts(eb),
     updated_at: now,
   };
 }
