@@ -53,6 +53,12 @@ interface RefreshFamily {
   revoked: boolean;
 }
 
+/** The token endpoint's answer when the client id is missing or its secret does not match. */
+function unknownClient(error: string | undefined, grant: GrantKind): TokenResult {
+  const reason = error ?? 'invalid client credentials';
+  return failure(400, reason === 'client_id missing' ? 'invalid_request' : 'invalid_client', reason, grant);
+}
+
 function failure(status: number, error: string, description: string, grant: GrantKind): TokenResult {
   return { status, body: { error, error_description: description }, grant };
 }
@@ -159,13 +165,7 @@ export class FakeAuth {
   ): TokenResult {
     const grant = 'client_credentials';
     const { client, error } = this.clientFromSecret(form, authorization);
-    if (!client)
-      return failure(
-        400,
-        error === 'client_id missing' ? 'invalid_request' : 'invalid_client',
-        error!,
-        grant,
-      );
+    if (!client) return unknownClient(error, grant);
     if (this.credentialsRevoked) return failure(400, 'invalid_grant', 'authentication failure', grant);
     if (!this.allows(client, grant))
       return failure(400, 'invalid_grant', 'no client credentials user enabled', grant);
@@ -224,13 +224,7 @@ export class FakeAuth {
   private refresh(form: URLSearchParams, origin: string): TokenResult {
     const grant = 'refresh_token';
     const { client, error } = this.clientFromSecret(form, undefined);
-    if (!client)
-      return failure(
-        400,
-        error === 'client_id missing' ? 'invalid_request' : 'invalid_client',
-        error!,
-        grant,
-      );
+    if (!client) return unknownClient(error, grant);
     if (!this.allows(client, grant))
       return failure(400, 'invalid_grant', 'refresh token flow not enabled', grant);
     const presented = form.get('refresh_token') ?? '';
