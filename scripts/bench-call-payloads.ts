@@ -1,6 +1,6 @@
 /**
  * VAPI server messages for the call simulator, in the shape of real captured payloads
- * (../shared/reference/vapi-and-twilio.md): the call object on every message, tool calls in all three lists
+ * (docs/vapi.md, "Where fields are read from"): the call object on every message, tool calls in all three lists
  * with object arguments, an end-of-call report with `artifact` and `analysis`.
  */
 

@@ -29,7 +29,7 @@ import {
 } from './bench-support';
 
 /**
- * Section "calls" of `npm run bench` (SPEC §10): N simulated calls at once, each an async sequence with think
+ * Section "calls" of `npm run bench`: N simulated calls at once, each an async sequence with think
  * time between messages, through the real service (child process) and the Salesforce fake (child process);
  * this process is only the load generator. After the calls, the outbox is drained and the fake's records are
  * checked: exactly one Case per createSalesforceCase tool call and one Task per call.
@@ -76,7 +76,7 @@ const MESSAGE_KINDS: MessageKind[] = [
   'end-of-call-report',
 ];
 
-/** VAPI's response deadlines (SPEC §5.3); acknowledgements have none. */
+/** VAPI's response deadlines (docs/vapi.md, "Messages and answers"); acknowledgements have none. */
 const VAPI_LIMIT_MS: Partial<Record<MessageKind, number>> = {
   'assistant-request': 7_500,
   'tool-calls createSalesforceCase': 20_000,

@@ -31,7 +31,7 @@ export interface DemoWorld {
 }
 
 /**
- * Starts the fakes (seeded demo org) and then `node dist/src/main.js` on SQLite in a fresh temp directory,
+ * Starts the fakes (seeded demo org) and then `node build/src/main.js` on SQLite in a fresh temp directory,
  * configured for the JWT bearer flow with the key the fake generated. Everything listens on loopback only.
  */
 export async function startDemoWorld(timeoutMs: number): Promise<DemoWorld> {

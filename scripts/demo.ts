@@ -2,7 +2,7 @@
  * `npm run demo`: four scripted phone calls through the real service, end to end, on loopback only.
  *
  * Starts local fakes of Salesforce (seeded demo org), Twilio and the VAPI API, then the service itself
- * (`node dist/src/main.js`, SQLite in a temp directory, JWT bearer flow against the fake), plays each call as
+ * (`node build/src/main.js`, SQLite in a temp directory, JWT bearer flow against the fake), plays each call as
  * signed VAPI webhooks, prints it as a conversation and then the records it left in Salesforce. Every step is
  * checked; the first step that misbehaves ends the demo with exit code 1, after cleaning up.
  */
@@ -171,7 +171,7 @@ function printHeader(world: DemoWorld): void {
     ],
     ['Twilio fake', world.twilio.url, `SMS from ${SMS_FROM}`],
     ['VAPI API fake', world.vapiApi.url, 'for the call reconciler'],
-    ['voice-crm', world.serviceUrl, `node dist/src/main.js · SQLite in ${world.dataDir}`],
+    ['voice-crm', world.serviceUrl, `node build/src/main.js · SQLite in ${world.dataDir}`],
   ];
   for (const [name, url, what] of rows) line(`  ${name.padEnd(18)}${url.padEnd(25)}${style.dim(what)}`);
   line(

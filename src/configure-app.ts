@@ -8,9 +8,14 @@ import { appConfig, AppConfig } from './config/app.config';
 import { validateProcessEnvironment } from './config/env.validation';
 import { vapiConfig } from './vapi/vapi.config';
 import { WebhookMetrics } from './vapi/webhook-metrics';
+import { BootstrapLogger, createBootstrapLogger } from './common/bootstrap-logger';
+import type { Logger as PinoInstance } from 'pino';
 
 /** Creates the Fastify-backed app with the raw body kept (signatures are checked over the exact bytes). */
-export async function createApp(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp({
+  bootLog,
+  ...options
+}: AppModuleOptions & { bootLog?: PinoInstance } = {}): Promise<NestFastifyApplication> {
   // End-of-call reports carry the whole conversation: far above Fastify's 1 MiB default. Fastify applies the
   // server-wide limit to every route, so it is set on the adapter.
   validateProcessEnvironment();
@@ -18,7 +23,14 @@ export async function createApp(options: AppModuleOptions = {}): Promise<NestFas
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
     new FastifyAdapter({ trustProxy: true, bodyLimit }),
-    { rawBody: true, bufferLogs: true, abortOnError: false },
+    {
+      rawBody: true,
+      bufferLogs: true,
+      abortOnError: false,
+      // Lines written before configureApp installs the app's logger (and any failure to create the app) are
+      // JSON too; see bootstrap-logger.ts.
+      logger: new BootstrapLogger(bootLog ?? createBootstrapLogger(options.logStream)),
+    },
   );
   configureApp(app);
   return app;
@@ -42,7 +54,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 }
 
 /**
- * Everything that makes the app behave as in production: logger, body limit, validation, docs, shutdown hooks.
+ * Everything that makes the app behave as in production: logger, body limit, validation, docs. (Signals are
+ * main.ts's: it closes the app, then exits, so the last log lines are flushed.)
  * End-to-end tests call this too, so tests and production cannot drift apart.
  */
 export function configureApp(app: NestFastifyApplication): void {
@@ -56,5 +69,4 @@ export function configureApp(app: NestFastifyApplication): void {
       raw: ['json'],
     });
   }
-  app.enableShutdownHooks();
 }

@@ -10,7 +10,7 @@ import { SoqlEngine } from './soql-engine';
 import { SoslEngine } from './sosl-parser';
 
 /**
- * A standalone HTTP fake of the Salesforce REST API and OAuth token endpoint (SPEC §10; wire contract in the
+ * A standalone HTTP fake of the Salesforce REST API and OAuth token endpoint (used by the tests, the demo and the bench; wire contract in the
  * Salesforce client's docs; facts from reference/salesforce.md). One origin serves the token endpoint, the data
  * API under `/services/data/vXX.X` and a control API under `/__fake/` for tests and tools in other processes.
  */

@@ -8,7 +8,7 @@ import { callsConfig, CallsConfig } from './calls.config';
 import { CallerIdentity, isIdentified } from './calls.types';
 import { caseStatusSentence } from './speech';
 
-/** Exactly the server messages this service handles (SPEC §5.3); VAPI's defaults include chatty ones we ignore. */
+/** Exactly the server messages this service handles (docs/vapi.md, "Messages and answers"); VAPI's defaults include chatty ones we ignore. */
 export const HANDLED_SERVER_MESSAGES = [
   'tool-calls',
   'transfer-destination-request',

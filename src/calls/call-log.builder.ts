@@ -52,7 +52,7 @@ function durationSeconds(startedAt?: string, endedAt?: string): number | undefin
     : undefined;
 }
 
-/** The Task of SPEC §5.5 for one call. */
+/** The call log Task for one call (docs/salesforce.md, "The call log Task"). */
 export function buildCallLog(
   source: CallLogSource,
   state: CallState | undefined,

@@ -142,7 +142,7 @@ export interface SalesforceHttpClientDependencies {
   now?: () => number;
 }
 
-/** The `SalesforceClient` port over the REST API (undici, no SDK: see SPEC §3 on jsforce). */
+/** The `SalesforceClient` port over the REST API (undici, no SDK: see docs/salesforce.md, "Why no SDK"). */
 export class SalesforceHttpClient extends SalesforceClient implements OnModuleDestroy {
   private readonly logger = new Logger(SalesforceHttpClient.name);
   private readonly api: SalesforceApi;
@@ -858,7 +858,7 @@ function taskProblem(task: NewCallTask): string | undefined {
   return undefined;
 }
 
-/** Task fields per SPEC §5.5. */
+/** Task fields: docs/salesforce.md, "The call log Task". */
 function taskFields(task: NewCallTask): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     Subject: truncateCharacters(task.subject, SUBJECT_MAX),

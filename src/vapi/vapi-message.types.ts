@@ -1,11 +1,11 @@
 /**
  * The parts of VAPI server messages this service reads, typed loosely on purpose: real payloads differ from the
- * official schema (see ../shared/reference/vapi-and-twilio.md §1.4), VAPI adds fields, and nothing here may
+ * official schema (docs/vapi.md, "Where fields are read from"), VAPI adds fields, and nothing here may
  * reject a message for a field it does not know. Every read goes through the accessors in vapi-message.parser.ts.
  */
 export type JsonObject = Record<string, unknown>;
 
-/** Message types that need an answer (SPEC §5.3); everything else is acknowledged with `{}`. */
+/** Message types that need an answer (docs/vapi.md); everything else is acknowledged with `{}`. */
 export const ANSWERED_MESSAGE_TYPES = [
   'assistant-request',
   'tool-calls',

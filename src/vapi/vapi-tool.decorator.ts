@@ -4,7 +4,7 @@ import type { ClassConstructor } from 'class-transformer';
 export const VAPI_TOOL_METADATA = Symbol('VAPI_TOOL_METADATA');
 
 export interface VapiToolDefinition {
-  /** The function name the assistant calls (the public tool catalogue, SPEC §5.4). */
+  /** The function name the assistant calls (the public tool catalogue, docs/vapi.md). */
   name: string;
   description: string;
   /** class-validator DTO the arguments must satisfy. */

@@ -5,7 +5,7 @@ import { assistantRequestMessage } from '../support/vapi-payloads';
 import { postWebhook, WebhookReply } from '../support/webhook-client';
 
 const JANE = '+14155550100';
-/** The server messages the service acts on (SPEC §5.3); VAPI's chatty defaults are left out. */
+/** The server messages the service acts on (docs/vapi.md); VAPI's chatty defaults are left out. */
 const HANDLED_SERVER_MESSAGES = [
   'end-of-call-report',
   'hang',

@@ -3,13 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
- * Validates our webhook answers against the official VAPI OpenAPI document that the team keeps in
- * ../shared/reference (override with VAPI_OPENAPI_PATH). Responses are sent unwrapped (no `messageResponse`),
- * as VAPI's docs and examples do, so each is checked against the inner ServerMessageResponse* schema.
+ * Validates our webhook answers against the official VAPI OpenAPI document vendored in test/fixtures (source and
+ * date in test/fixtures/README.md; override with VAPI_OPENAPI_PATH). Responses are sent unwrapped (no
+ * `messageResponse`), as VAPI's docs and examples do, so each is checked against the inner
+ * ServerMessageResponse* schema.
  */
-const path = resolve(
-  process.env.VAPI_OPENAPI_PATH ?? resolve(__dirname, '../../../shared/reference/vapi-openapi.json'),
-);
+const path = resolve(process.env.VAPI_OPENAPI_PATH ?? resolve(__dirname, '../fixtures/vapi-openapi.json'));
 
 let ajv: Ajv | undefined;
 

@@ -1,5 +1,5 @@
 /**
- * Real-shaped VAPI server messages. The tool-call shapes follow ../shared/reference/vapi-and-twilio.md §1.4:
+ * Real-shaped VAPI server messages. The tool-call shapes follow docs/vapi.md ("Where fields are read from"):
  * the official schema (arguments as a JSON string), a real captured payload (arguments as an object, the same
  * call in all three lists), `toolWithToolCallList` only, and the legacy `toolCalls` list.
  */

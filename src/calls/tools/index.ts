@@ -3,7 +3,7 @@ import { CreateSalesforceCaseTool } from './create-salesforce-case.tool';
 import { LookupCaseTool } from './lookup-case.tool';
 import { UpdateContactTool } from './update-contact.tool';
 
-/** The public tool catalogue (SPEC §5.4), in the order the assistant lists them. */
+/** The public tool catalogue (docs/vapi.md, "Tools"), in the order the assistant lists them. */
 export const CALL_TOOLS = [
   CreateSalesforceCaseTool,
   LookupCaseTool,

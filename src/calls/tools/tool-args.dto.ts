@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 /*
- * Arguments of the public tool catalogue (SPEC §5.4). Models send loosely formatted values ("Billing",
+ * Arguments of the public tool catalogue (docs/vapi.md, "Tools"). Models send loosely formatted values ("Billing",
  * "case 1027", "00-001-027"), so values are normalised before they are validated.
  */
 
