@@ -5,7 +5,6 @@ import type { Writable } from 'node:stream';
 import { CallsModule } from './calls/calls.module';
 import { LoggingModule } from './common/logging.module';
 import { appConfig, AppConfig } from './config/app.config';
-import { validateEnvironment } from './config/env.validation';
 import { DeliveryHealthIndicator } from './delivery/delivery.health';
 import { DeliveryModule } from './delivery/delivery.module';
 import { HealthModule } from './health/health.module';
@@ -40,12 +39,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          validate: validateEnvironment,
-          cache: false,
-        }),
+        // createApp has validated every module's variables; each namespace reads its validated instance.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: false }),
         LoggingModule.register(options.logStream),
         MetricsModule,
         ThrottlerModule.forRootAsync({

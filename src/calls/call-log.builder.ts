@@ -1,41 +1,14 @@
 import { NewCallTask } from '../salesforce/salesforce.types';
-import { isObject } from '../vapi/vapi-message.parser';
-import { JsonObject } from '../vapi/vapi-message.types';
+import { CallReport } from '../vapi/vapi-events';
 import { CallState, CreatedCaseRef, isIdentified } from './calls.types';
 
-/** Salesforce field limits (reference/salesforce.md): Task.Subject 255, Task.Description 32,000. */
+/** Salesforce field limits (docs/salesforce.md): Task.Subject 255, Task.Description 32,000. */
 const SUBJECT_MAX = 255;
 const DESCRIPTION_MAX = 32_000;
 
 /** What the call log is made from: an end-of-call report, or the call fetched from the VAPI API. */
-export interface CallLogSource {
+export interface CallLogSource extends CallReport {
   callId: string;
-  transcript?: string;
-  summary?: string;
-  endedReason?: string;
-  startedAt?: string;
-  endedAt?: string;
-  recordingUrl?: string;
-}
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.length > 0 ? value : undefined;
-
-/** Reads an end-of-call report in its current shape (`artifact`, `analysis`) and the older top-level one. */
-export function readEndOfCallReport(callId: string, message: JsonObject): CallLogSource {
-  const artifact = isObject(message.artifact) ? message.artifact : {};
-  const analysis = isObject(message.analysis) ? message.analysis : {};
-  const recording = isObject(artifact.recording) ? artifact.recording : {};
-  const mono = isObject(recording.mono) ? recording.mono : {};
-  return {
-    callId,
-    transcript: text(artifact.transcript) ?? text(message.transcript),
-    summary: text(analysis.summary) ?? text(message.summary),
-    endedReason: text(message.endedReason),
-    startedAt: text(message.startedAt),
-    endedAt: text(message.endedAt),
-    recordingUrl: text(mono.combinedUrl) ?? text(artifact.recordingUrl) ?? text(message.recordingUrl),
-  };
 }
 
 export interface CallLog {

@@ -1,28 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
-import { VapiCallHandler } from '../vapi/vapi-call.handler';
-import { isObject } from '../vapi/vapi-message.parser';
-import {
-  AssistantRequestResponse,
-  JsonObject,
-  RecordedEventType,
-  TransferDestinationResponse,
-  VapiCallContext,
-} from '../vapi/vapi-message.types';
-import { VAPI_TOOL_METADATA, VapiToolDefinition } from '../vapi/vapi-tool.decorator';
-import { AssistantBuilder } from './assistant.builder';
-import { readEndOfCallReport } from './call-log.builder';
+import { AssistantPlan, TransferPlan, VapiCallHandler } from '../vapi/vapi-call.handler';
+import { CallRef, RecordedEvent } from '../vapi/vapi-events';
+import { AssistantPlanBuilder } from './assistant-plan.builder';
 import { CallLogService } from './call-log.service';
 import { CallerIdentityService } from './caller-identity.service';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallsRepository } from './calls.repository';
-import { CALL_TOOLS } from './tools';
-
-function toolDefinitions(): VapiToolDefinition[] {
-  return CALL_TOOLS.map((tool) => Reflect.getMetadata(VAPI_TOOL_METADATA, tool) as VapiToolDefinition);
-}
-
-const TRANSFER_LINE = "I'm connecting you with a colleague now. Please stay on the line.";
+import { CallVoice } from './voice/call-voice';
 
 /**
  * The last status recorded per call, so repeated status updates and every transcript final do not each cost a
@@ -50,34 +35,30 @@ class RecordedStatuses {
 @Injectable()
 export class CallWorkflowService extends VapiCallHandler {
   private readonly logger = new Logger(CallWorkflowService.name);
-  private readonly tools = toolDefinitions();
   private readonly recorded = new RecordedStatuses(20_000);
 
   constructor(
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
     private readonly calls: CallsRepository,
     private readonly identities: CallerIdentityService,
-    private readonly assistants: AssistantBuilder,
+    private readonly assistants: AssistantPlanBuilder,
     private readonly deliveries: DeliveryService,
     private readonly callLog: CallLogService,
+    private readonly voice: CallVoice,
   ) {
     super();
   }
 
-  async assistantRequest(_message: JsonObject, context: VapiCallContext): Promise<AssistantRequestResponse> {
-    const { callId } = context;
+  async assistantFor(call: CallRef): Promise<AssistantPlan> {
+    const { callId } = call;
     if (callId) {
       await this.calls.record(
         callId,
-        {
-          callerNumber: context.customerNumber,
-          twilioCallSid: context.phoneCallProviderId,
-          status: 'ringing',
-        },
+        { callerNumber: call.customerNumber, twilioCallSid: call.twilioCallSid, status: 'ringing' },
         Date.now(),
       );
     }
-    const lookup = this.identities.identify(context.customerNumber);
+    const lookup = this.identities.identify(call.customerNumber);
     // A slow lookup still finishes in the background and is kept for the tools of this call.
     if (callId) {
       void lookup.eventual
@@ -87,25 +68,25 @@ export class CallWorkflowService extends VapiCallHandler {
         .catch(() => undefined);
     }
     const found = await lookup.withinBudget;
-    return this.assistants.build(found.identity, found.openCases, this.tools);
+    return this.assistants.build(found.identity, found.openCases);
   }
 
-  fallbackAssistant(): AssistantRequestResponse {
-    return this.assistants.build({ kind: 'unknown' }, [], this.tools);
+  fallbackAssistant(): AssistantPlan {
+    return this.assistants.build({ kind: 'unknown' }, []);
   }
 
-  async transferDestination(
-    _message: JsonObject,
-    context: VapiCallContext,
-  ): Promise<TransferDestinationResponse> {
-    if (!this.config.transferNumber) return { error: 'Transfers are not available on this line right now.' };
-    const destination: TransferDestinationResponse = {
-      destination: { type: 'number', number: this.config.transferNumber, message: TRANSFER_LINE },
+  async transferFor(call: CallRef): Promise<TransferPlan> {
+    const { say } = this.voice;
+    if (!this.config.transferNumber) return { kind: 'unavailable', message: say.transfer.unavailable };
+    const plan: TransferPlan = {
+      kind: 'transfer',
+      number: this.config.transferNumber,
+      message: say.transfer.connecting,
     };
-    const { callId } = context;
-    if (!callId) return destination;
+    const { callId } = call;
+    if (!callId) return plan;
     const at = new Date().toISOString();
-    await this.calls.record(callId, { callerNumber: context.customerNumber }, Date.now());
+    await this.calls.record(callId, { callerNumber: call.customerNumber }, Date.now());
     await this.calls.setTransfer(callId, { number: this.config.transferNumber, at }, Date.now());
     // The human agent picks up with context: every case opened in this call gets a note (via the outbox).
     const state = await this.calls.get(callId);
@@ -120,18 +101,17 @@ export class CallWorkflowService extends VapiCallHandler {
         },
       });
     }
-    return destination;
+    return plan;
   }
 
-  async recordEvent(type: RecordedEventType, message: JsonObject, context: VapiCallContext): Promise<void> {
-    const { callId } = context;
+  async record(event: RecordedEvent): Promise<void> {
+    const { callId } = event.call;
     if (!callId) return;
     const now = Date.now();
-    const base = { callerNumber: context.customerNumber, twilioCallSid: context.phoneCallProviderId };
-    switch (type) {
+    const base = { callerNumber: event.call.customerNumber, twilioCallSid: event.call.twilioCallSid };
+    switch (event.type) {
       case 'status-update': {
-        const status = typeof message.status === 'string' ? message.status : undefined;
-        const endedReason = typeof message.endedReason === 'string' ? message.endedReason : undefined;
+        const { status, endedReason } = event;
         if (!status || !this.recorded.isNew(callId, status)) return;
         await this.calls.record(
           callId,
@@ -146,28 +126,27 @@ export class CallWorkflowService extends VapiCallHandler {
         return;
       }
       case 'transcript':
-      case 'transcript[transcriptType="final"]':
         // Finals prove the call is live; the words themselves arrive whole in the end-of-call report.
-        if (message.transcriptType === 'final' && this.recorded.isNew(callId, 'in-progress')) {
+        if (event.final && this.recorded.isNew(callId, 'in-progress')) {
           await this.calls.record(callId, { ...base, status: 'in-progress' }, now);
         }
         return;
       case 'end-of-call-report': {
-        const source = readEndOfCallReport(callId, message);
-        const endedAt = source.endedAt ? Date.parse(source.endedAt) : now;
-        const startedAt = source.startedAt ? Date.parse(source.startedAt) : undefined;
+        const { report } = event;
+        const endedAt = report.endedAt ? Date.parse(report.endedAt) : now;
+        const startedAt = report.startedAt ? Date.parse(report.startedAt) : undefined;
         await this.calls.record(
           callId,
           {
             ...base,
             status: 'ended',
             endedAt,
-            endedReason: source.endedReason,
+            endedReason: report.endedReason,
             ...(startedAt ? { startedAt } : {}),
           },
           now,
         );
-        await this.callLog.log(source);
+        await this.callLog.log({ callId, ...report });
         return;
       }
       case 'hang':
@@ -175,7 +154,7 @@ export class CallWorkflowService extends VapiCallHandler {
         return;
       case 'transfer-update':
         this.logger.log(
-          { event: 'transfer_update', callId, hasDestination: isObject(message.destination) },
+          { event: 'transfer_update', callId, hasDestination: event.hasDestination },
           'transfer',
         );
         return;

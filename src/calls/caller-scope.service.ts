@@ -31,7 +31,7 @@ export class CallerScope {
     if (!state) {
       await this.calls.record(
         context.callId,
-        { callerNumber: context.customerNumber, twilioCallSid: context.phoneCallProviderId },
+        { callerNumber: context.customerNumber, twilioCallSid: context.twilioCallSid },
         now,
       );
       state = await this.calls.get(context.callId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ToolResultStore } from '../vapi/tool-result.store';
-import { ToolCallResult } from '../vapi/vapi-message.types';
+import { ToolCallResult } from '../vapi/vapi-responses';
 import { CallsRepository } from './calls.repository';
 
 @Injectable()

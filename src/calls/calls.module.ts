@@ -1,10 +1,9 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { appConfig } from '../config/app.config';
 import { ToolResultStore } from '../vapi/tool-result.store';
-import { vapiConfig } from '../vapi/vapi.config';
+import { CallerVoice } from '../vapi/caller-voice';
 import { VapiCallHandler } from '../vapi/vapi-call.handler';
-import { AssistantBuilder } from './assistant.builder';
+import { AssistantPlanBuilder } from './assistant-plan.builder';
 import { CallLogService } from './call-log.service';
 import { CallReconcilerService } from './call-reconciler.service';
 import { CallWorkflowService } from './call-workflow.service';
@@ -14,6 +13,7 @@ import { callsConfig } from './calls.config';
 import { CallsRepository } from './calls.repository';
 import { CallsToolResultStore } from './calls-tool-result.store';
 import { CALL_TOOLS } from './tools';
+import { CallVoice } from './voice/call-voice';
 
 /**
  * The call workflow: caller identification, the agent's tools, transfer and the call log. `imports` must
@@ -25,17 +25,14 @@ export class CallsModule {
   static register(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return {
       module: CallsModule,
-      imports: [
-        ConfigModule.forFeature(callsConfig),
-        ConfigModule.forFeature(vapiConfig),
-        ConfigModule.forFeature(appConfig),
-        ...options.imports,
-      ],
+      imports: [ConfigModule.forFeature(callsConfig), ...options.imports],
       providers: [
         CallsRepository,
         CallerIdentityService,
         CallerScope,
-        AssistantBuilder,
+        AssistantPlanBuilder,
+        CallVoice,
+        { provide: CallerVoice, useExisting: CallVoice },
         CallLogService,
         CallReconcilerService,
         CallWorkflowService,
@@ -43,7 +40,7 @@ export class CallsModule {
         { provide: ToolResultStore, useClass: CallsToolResultStore },
         ...CALL_TOOLS,
       ],
-      exports: [VapiCallHandler, ToolResultStore, CallReconcilerService],
+      exports: [VapiCallHandler, ToolResultStore, CallerVoice, CallReconcilerService],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Database } from '../store/database.factory';
 import type { CallRow } from '../store/database.types';
 import { InjectDatabase } from '../store/store.tokens';
-import type { ToolCallResult } from '../vapi/vapi-message.types';
+import type { ToolCallResult } from '../vapi/vapi-responses';
 import { CallerIdentity, CallState, CallTransfer, CreatedCaseRef } from './calls.types';
 
 export interface CallFacts {

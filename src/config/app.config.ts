@@ -1,13 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MinLength, Min } from 'class-validator';
-import { commaList, loadEnvironment } from './config.util';
+import { IsIn, IsOptional, IsUrl, Matches } from 'class-validator';
+import { commaList, EnvFlag, EnvInt, EnvSecret, loadEnvironment } from './config.util';
 
 export class AppEnvironment {
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @EnvInt({ min: 0, max: 65535 })
   PORT: number = 3000;
 
   /** Externally visible base URL: tool server URLs and Twilio signature checks are built from it. */
@@ -18,15 +14,11 @@ export class AppEnvironment {
   LOG_LEVEL: string = 'info';
 
   /** After SIGTERM, how long readiness reports 503 while the server still serves (endpoint removal). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   SHUTDOWN_DRAIN_DELAY_MS: number = 5_000;
 
   /** Hard limit for the whole shutdown (drain delay plus in-flight requests); then the process exits. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   SHUTDOWN_GRACE_MS: number = 25_000;
 
   /** Which readiness checks turn /health/ready into 503 (all are always reported): see README. */
@@ -37,17 +29,14 @@ export class AppEnvironment {
 
   /** Protects operator endpoints; when unset they answer 401 to everybody. */
   @IsOptional()
-  @IsString()
-  @MinLength(16)
+  @EnvSecret(16)
   ADMIN_API_KEY?: string;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   OPERATOR_RATE_LIMIT_PER_MINUTE: number = 120;
 
-  @IsIn(['true', 'false'])
-  DOCS_ENABLED: string = 'true';
+  @EnvFlag()
+  DOCS_ENABLED: boolean = true;
 }
 
 export const appConfig = registerAs('app', () => {
@@ -61,7 +50,7 @@ export const appConfig = registerAs('app', () => {
     readinessGates: new Set(commaList(env.READINESS_GATES)),
     adminApiKey: env.ADMIN_API_KEY,
     operatorRateLimitPerMinute: env.OPERATOR_RATE_LIMIT_PER_MINUTE,
-    docsEnabled: env.DOCS_ENABLED === 'true',
+    docsEnabled: env.DOCS_ENABLED,
   };
 });
 export type AppConfig = ReturnType<typeof appConfig>;

@@ -1,5 +1,15 @@
-import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ClassConstructor, plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  ValidationError,
+  validateSync,
+} from 'class-validator';
 
 /**
  * Raised when environment variables do not satisfy a module's schema. It names each variable and the rule it
@@ -29,18 +39,51 @@ function withoutEmpty(env: Environment): Environment {
   );
 }
 
-/** Validates `env` against an env-schema class and returns the problems (empty when valid). */
-export function checkEnvironment<T extends object>(schema: ClassConstructor<T>, env: Environment): string[] {
-  const instance = plainToInstance(schema, withoutEmpty(env), { exposeDefaultValues: true });
-  return describe(validateSync(instance, { skipMissingProperties: false, forbidUnknownValues: false }));
-}
+/**
+ * Validated schema instances per environment object: start-up validates every schema once
+ * (`validateEnvironment`), and each module's `registerAs` factory then reads its instance from here instead of
+ * validating again. A new environment object (tests start apps with their own) is validated afresh.
+ */
+const validated = new WeakMap<Environment, Map<ClassConstructor<object>, object>>();
 
 /** Validates and returns the typed, defaulted env-schema instance, or throws {@link ConfigValidationError}. */
 export function loadEnvironment<T extends object>(schema: ClassConstructor<T>, env: Environment): T {
+  const known = validated.get(env)?.get(schema);
+  if (known) return known as T;
   const instance = plainToInstance(schema, withoutEmpty(env), { exposeDefaultValues: true });
   const problems = describe(validateSync(instance, { forbidUnknownValues: false }));
   if (problems.length > 0) throw new ConfigValidationError(problems);
+  if (!validated.has(env)) validated.set(env, new Map());
+  validated.get(env)?.set(schema, instance);
   return instance;
+}
+
+/** An integer variable, optionally bounded. */
+export function EnvInt(bounds: { min?: number; max?: number } = {}): PropertyDecorator {
+  return applyDecorators(
+    Type(() => Number),
+    IsInt(),
+    ...(bounds.min === undefined ? [] : [Min(bounds.min)]),
+    ...(bounds.max === undefined ? [] : [Max(bounds.max)]),
+  );
+}
+
+/** A `true`/`false` variable, read as a boolean. */
+export function EnvFlag(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    ),
+    IsBoolean({ message: ({ property }) => `${property} must be true or false` }),
+  );
+}
+
+/**
+ * A secret (key, token, password). Like every variable, its value never appears in an error; the minimum
+ * length catches a placeholder left in place.
+ */
+export function EnvSecret(minLength = 1): PropertyDecorator {
+  return applyDecorators(IsString(), MinLength(minLength));
 }
 
 /** Splits a comma-separated variable into trimmed, non-empty items. */

@@ -6,7 +6,7 @@ import { StoreEnvironment } from '../store/store.config';
 import { TwilioEnvironment } from '../twilio/twilio.config';
 import { VapiEnvironment } from '../vapi/vapi.config';
 import { AppEnvironment } from './app.config';
-import { checkEnvironment, ConfigValidationError, Environment } from './config.util';
+import { ConfigValidationError, Environment, loadEnvironment } from './config.util';
 
 /** Every module's env schema: start-up checks them all at once so one run lists every problem. */
 export const ENVIRONMENT_SCHEMAS: ClassConstructor<object>[] = [
@@ -19,8 +19,20 @@ export const ENVIRONMENT_SCHEMAS: ClassConstructor<object>[] = [
   DeliveryEnvironment,
 ];
 
+/**
+ * Validates `env` against every schema once; the modules' config factories then read the validated instances
+ * (see `loadEnvironment`). Throws one error listing every problem.
+ */
 export function validateEnvironment(env: Environment): Environment {
-  const problems = ENVIRONMENT_SCHEMAS.flatMap((schema) => checkEnvironment(schema, env));
+  const problems: string[] = [];
+  for (const schema of ENVIRONMENT_SCHEMAS) {
+    try {
+      loadEnvironment(schema, env);
+    } catch (error) {
+      if (!(error instanceof ConfigValidationError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
 }

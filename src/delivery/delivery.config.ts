@@ -1,92 +1,62 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { loadEnvironment } from '../config/config.util';
+import { EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
 
 export class DeliveryEnvironment {
   /** Run the background worker in this process (turn off for replicas that only serve webhooks). */
-  @IsIn(['true', 'false'])
-  DELIVERY_WORKER_ENABLED: string = 'true';
+  @EnvFlag()
+  DELIVERY_WORKER_ENABLED: boolean = true;
 
   /** Pause between polls when the backlog is empty (a full batch polls again at once). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  @Max(60_000)
+  @EnvInt({ min: 10, max: 60_000 })
   DELIVERY_POLL_INTERVAL_MS: number = 1000;
 
   /** Rows claimed per poll; Tasks among them go 200 to a Salesforce call. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(2000)
+  @EnvInt({ min: 1, max: 2000 })
   DELIVERY_BATCH_SIZE: number = 200;
 
   /** Single writes (cases, comments, SMS…) run at once per batch. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @EnvInt({ min: 1, max: 100 })
   DELIVERY_CONCURRENCY: number = 8;
 
   /** A claimed row is reclaimed by another worker after this long (crash recovery). Keep it well above the
    * Salesforce request timeout. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(5)
-  @Max(3600)
+  @EnvInt({ min: 5, max: 3600 })
   DELIVERY_LEASE_SECONDS: number = 120;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
+  @EnvInt({ min: 10 })
   DELIVERY_BACKOFF_BASE_MS: number = 1000;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
+  @EnvInt({ min: 100 })
   DELIVERY_BACKOFF_MAX_MS: number = 300_000;
 
   /** Attempts before a row that keeps failing for an unexplained reason becomes a dead letter. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   DELIVERY_MAX_ATTEMPTS: number = 12;
 
   /** Outages and rate limits only wait; a row still failing this long after submission becomes a dead letter
    * (Salesforce API limits reset within 24 h). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(60)
+  @EnvInt({ min: 60 })
   DELIVERY_GIVE_UP_AFTER_SECONDS: number = 172_800;
 
   /** Readiness thresholds: above any of them `/health/ready` reports the outbox down. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   DELIVERY_BACKLOG_MAX: number = 10_000;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   DELIVERY_OLDEST_PENDING_MAX_SECONDS: number = 3600;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   DELIVERY_DEAD_LETTERS_MAX: number = 100;
 
   /** How long shutdown waits for running writes before releasing their leases. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   DELIVERY_SHUTDOWN_GRACE_MS: number = 5000;
 }
 
 export const deliveryConfig = registerAs('delivery', () => {
   const env = loadEnvironment(DeliveryEnvironment, process.env);
   return {
-    workerEnabled: env.DELIVERY_WORKER_ENABLED === 'true',
+    workerEnabled: env.DELIVERY_WORKER_ENABLED,
     pollIntervalMs: env.DELIVERY_POLL_INTERVAL_MS,
     batchSize: env.DELIVERY_BATCH_SIZE,
     concurrency: env.DELIVERY_CONCURRENCY,

@@ -1,4 +1,3 @@
-import Sqlite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
@@ -6,6 +5,7 @@ import { Pool, types as pgTypes } from 'pg';
 import { DatabaseSchema } from './database.types';
 import { migrateToLatest } from './migrations';
 import { StoreLocation } from './store.config';
+import { loadSqliteDriver } from './sqlite-driver';
 
 export type Database = Kysely<DatabaseSchema>;
 export type Dialect = StoreLocation['dialect'];
@@ -29,6 +29,7 @@ export function openDatabase(location: StoreLocation, options: DatabaseOptions =
     case 'sqlite': {
       const inMemory = location.file === ':memory:';
       if (!inMemory) mkdirSync(dirname(resolve(location.file)), { recursive: true });
+      const Sqlite = loadSqliteDriver();
       const sqlite = new Sqlite(location.file);
       if (!inMemory) sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = FULL');

@@ -1,7 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { loadEnvironment } from '../config/config.util';
+import { IsOptional, Matches } from 'class-validator';
+import { EnvInt, loadEnvironment } from '../config/config.util';
 
 export type StoreLocation =
   { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; connectionString: string };
@@ -15,17 +14,11 @@ export class StoreEnvironment {
   DATABASE_URL?: string;
 
   /** PostgreSQL connections per replica. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @EnvInt({ min: 1, max: 200 })
   DATABASE_POOL_MAX: number = 10;
 
   /** How long a SQLite write waits for another process's lock before failing. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
+  @EnvInt({ min: 0, max: 60_000 })
   SQLITE_BUSY_TIMEOUT_MS: number = 5000;
 }
 

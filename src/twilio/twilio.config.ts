@@ -1,9 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { loadEnvironment } from '../config/config.util';
+import { IsIn, IsOptional, IsUrl, Matches, ValidateIf } from 'class-validator';
+import { EnvFlag, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
-const smsWanted = (env: TwilioEnvironment): boolean => env.SMS_CONFIRMATIONS === 'true';
+const smsWanted = (env: TwilioEnvironment): boolean => env.SMS_CONFIRMATIONS === true;
 
 export class TwilioEnvironment {
   @ValidateIf((env: TwilioEnvironment) => smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined)
@@ -11,7 +10,7 @@ export class TwilioEnvironment {
   TWILIO_ACCOUNT_SID?: string;
 
   @ValidateIf((env: TwilioEnvironment) => smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined)
-  @IsString()
+  @EnvSecret()
   TWILIO_AUTH_TOKEN?: string;
 
   @ValidateIf((env: TwilioEnvironment) => smsWanted(env) && !env.TWILIO_MESSAGING_SERVICE_SID)
@@ -31,8 +30,8 @@ export class TwilioEnvironment {
 
   /** Default: on when Twilio credentials are configured. */
   @IsOptional()
-  @IsIn(['true', 'false'])
-  SMS_CONFIRMATIONS?: string;
+  @EnvFlag()
+  SMS_CONFIRMATIONS?: boolean;
 
   /**
    * Whether outbound SMS ask Twilio for status callbacks to `{PUBLIC_URL}/twilio/status`. `auto`: only when
@@ -42,10 +41,7 @@ export class TwilioEnvironment {
   TWILIO_STATUS_CALLBACKS: string = 'auto';
 
   /** Per-request timeout of the Messages API call, in milliseconds. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @EnvInt({ min: 100, max: 60_000 })
   TWILIO_TIMEOUT_MS: number = 10_000;
 }
 
@@ -59,7 +55,7 @@ export const twilioConfig = registerAs('twilio', () => {
     messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
     apiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),
     configured,
-    smsConfirmations: env.SMS_CONFIRMATIONS === undefined ? configured : env.SMS_CONFIRMATIONS === 'true',
+    smsConfirmations: env.SMS_CONFIRMATIONS ?? configured,
     statusCallbacks: env.TWILIO_STATUS_CALLBACKS as 'auto' | 'true' | 'false',
     timeoutMs: env.TWILIO_TIMEOUT_MS,
   };

@@ -1,70 +1,46 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { catchError, Observable, of } from 'rxjs';
-import { spokenFallbackFor } from './spoken-fallback';
-import { VapiCallHandler } from './vapi-call.handler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { catchError, Observable, of, tap } from 'rxjs';
 import { MalformedEnvelopeException } from './vapi.errors';
-import { isObject, readCallContext, readToolCalls, toSingleLine } from './vapi-message.parser';
-import { JsonObject } from './vapi-message.types';
-import type { WebhookResponse } from './vapi-webhook.service';
+import { ParsedMessage, parseWebhookBody } from './vapi-message.parser';
+import { VapiWebhookService } from './vapi-webhook.service';
+import { WebhookMetrics } from './webhook-metrics';
 
-export interface WebhookRequestState {
-  body?: unknown;
-  webhookOutcome?: 'ok' | 'fallback' | 'malformed';
-}
-
-export function messageOf(body: unknown): JsonObject | undefined {
-  return isObject(body) && isObject(body.message) ? body.message : undefined;
-}
+/** A webhook request once the interceptor has read its body: the one parse of the request. */
+export type WebhookRequest = FastifyRequest & { vapiMessage?: ParsedMessage };
 
 /**
- * The last line of defence: whatever a handler throws, VAPI still gets a valid answer in the shape of the message
- * type, with HTTP 200, so the caller hears a sentence instead of silence. Only a malformed envelope stays a 400.
+ * Reads the body into a typed event once (the controller gets it through `@WebhookMessage()`), and is the last
+ * line of defence: whatever a handler throws, VAPI still gets a valid answer in the shape of the message type,
+ * with HTTP 200, so the caller hears a sentence instead of silence. Only a malformed envelope is a 400. It also
+ * records the answered requests' metrics; refused ones (401, 413, 400) are recorded by `WebhookMetrics`' hook.
  */
 @Injectable()
 export class SpokenFallbackInterceptor implements NestInterceptor {
   private readonly logger = new Logger(SpokenFallbackInterceptor.name);
 
-  constructor(private readonly calls: VapiCallHandler) {}
+  constructor(
+    private readonly webhook: VapiWebhookService,
+    private readonly metrics: WebhookMetrics,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<WebhookRequestState>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<WebhookRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const parsed = parseWebhookBody(request.body);
+    request.vapiMessage = parsed;
     return next.handle().pipe(
+      tap(() => this.metrics.answered(parsed.label, 'ok', reply.elapsedTime)),
       catchError((error: unknown) => {
-        if (error instanceof MalformedEnvelopeException) {
-          request.webhookOutcome = 'malformed';
-          throw error;
-        }
-        const message = messageOf(request.body) ?? {};
-        const type = typeof message.type === 'string' ? message.type : 'unknown';
-        request.webhookOutcome = 'fallback';
+        if (error instanceof MalformedEnvelopeException) throw error;
         this.logger.error(
-          { event: 'handler_failed', type, callId: readCallContext(message).callId },
+          { event: 'handler_failed', type: parsed.label, callId: parsed.event.call.callId },
           error instanceof Error ? error.message : 'handler failed',
         );
-        return of(this.fallbackFor(type, message, spokenFallbackFor(error)));
+        this.metrics.answered(parsed.label, 'fallback', reply.elapsedTime);
+        return of(this.webhook.fallback(parsed.event, error));
       }),
     );
-  }
-
-  private fallbackFor(type: string, message: JsonObject, sentence: string): WebhookResponse {
-    const spoken = toSingleLine(sentence);
-    switch (type) {
-      case 'tool-calls':
-        return {
-          results: readToolCalls(message).map((call) => ({
-            toolCallId: call.id,
-            name: call.name,
-            error: spoken,
-          })),
-        };
-      case 'function-call':
-        return { result: spoken };
-      case 'assistant-request':
-        return this.calls.fallbackAssistant();
-      case 'transfer-destination-request':
-        return { error: spoken };
-      default:
-        return {};
-    }
   }
 }

@@ -1,4 +1,4 @@
-import { ToolCallResult } from './vapi-message.types';
+import { ToolCallResult } from './vapi-responses';
 
 /**
  * Remembers the answer given to each tool call id, so a tool call delivered twice is answered with the first

@@ -1,24 +1,37 @@
-import {
-  AssistantRequestResponse,
-  JsonObject,
-  RecordedEventType,
-  TransferDestinationResponse,
-  VapiCallContext,
-} from './vapi-message.types';
+import { CallRef, RecordedEvent } from './vapi-events';
+
+/** What the assistant should know and say, in the call workflow's words; vapi/ turns it into VAPI's shape. */
+export interface AssistantPlan {
+  caller: {
+    firstName?: string;
+    /** Recognised from their number: tools may discuss their records. */
+    identified: boolean;
+    openCaseCount: number;
+    /** The caller's open cases as one spoken sentence ('' when none). */
+    openCasesText: string;
+  };
+  firstMessage: string;
+  systemPrompt: string;
+  endCallMessage: string;
+  /** Spoken by the assistant while a tool runs. */
+  toolRequestStart: string;
+}
+
+export type TransferPlan =
+  | { kind: 'transfer'; number: string; message: string }
+  /** No human line to transfer to: the sentence is spoken instead. */
+  | { kind: 'unavailable'; message: string };
 
 /**
- * The port through which the VAPI front door hands a call's messages to the call workflow. The workflow
- * implements it; the VAPI module knows nothing of Salesforce or the store.
+ * The port through which the VAPI front door hands a call's events to the call workflow, and the workflow
+ * answers in its own terms. The workflow implements it; the VAPI module knows nothing of Salesforce or the store.
  */
 export abstract class VapiCallHandler {
   /** Must answer well inside VAPI's fixed 7.5 s; never throws for a slow or failed lookup. */
-  abstract assistantRequest(message: JsonObject, context: VapiCallContext): Promise<AssistantRequestResponse>;
-  /** Used when `assistantRequest` throws anyway: synchronous, no I/O, so a call never fails to start. */
-  abstract fallbackAssistant(): AssistantRequestResponse;
-  abstract transferDestination(
-    message: JsonObject,
-    context: VapiCallContext,
-  ): Promise<TransferDestinationResponse>;
-  /** Records an informational event durably before it is acknowledged; the slow work happens later. */
-  abstract recordEvent(type: RecordedEventType, message: JsonObject, context: VapiCallContext): Promise<void>;
+  abstract assistantFor(call: CallRef): Promise<AssistantPlan>;
+  /** Used when `assistantFor` throws anyway: synchronous, no I/O, so a call never fails to start. */
+  abstract fallbackAssistant(): AssistantPlan;
+  abstract transferFor(call: CallRef): Promise<TransferPlan>;
+  /** Stores what an informational event tells, durably, before it is acknowledged; slow work happens later. */
+  abstract record(event: RecordedEvent): Promise<void>;
 }

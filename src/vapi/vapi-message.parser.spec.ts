@@ -1,5 +1,6 @@
 import { TOOL_CALL_SHAPES, toolCallsMessage } from '../../test/support/vapi-payloads';
-import { readCallContext, readLegacyFunctionCall, readToolCalls, toSingleLine } from './vapi-message.parser';
+import { MalformedEnvelopeException } from './vapi.errors';
+import { messageTypeLabel, parseWebhookBody, readToolCalls, toSingleLine } from './vapi-message.parser';
 
 const call = { id: 'call-1', customerNumber: '+14155550100', phoneCallProviderId: 'CA42' };
 const tools = [
@@ -52,34 +53,100 @@ describe('readToolCalls', () => {
   });
 });
 
-describe('readLegacyFunctionCall', () => {
+describe('parseWebhookBody', () => {
+  const parse = (message: Record<string, unknown>) => parseWebhookBody({ message }).event;
+
   it('should read name and parameters of the legacy function-call message', () => {
-    const message = { functionCall: { name: 'lookupCase', parameters: { caseNumber: '00001027' } } };
-    expect(readLegacyFunctionCall(message)).toEqual({
-      id: '',
-      name: 'lookupCase',
-      arguments: { caseNumber: '00001027' },
+    expect(
+      parse({
+        type: 'function-call',
+        functionCall: { name: 'lookupCase', parameters: { caseNumber: '00001027' } },
+      }),
+    ).toEqual({
+      type: 'function-call',
+      call: {},
+      toolCall: { id: '', name: 'lookupCase', arguments: { caseNumber: '00001027' } },
     });
   });
-});
 
-describe('readCallContext', () => {
   it('should read the caller from call.customer, else from customer, and the Twilio CallSid', () => {
     expect(
-      readCallContext({ call: { id: 'c', customer: { number: '+1' }, phoneCallProviderId: 'CA1' } }),
+      parse({ type: 'hang', call: { id: 'c', customer: { number: '+1' }, phoneCallProviderId: 'CA1' } }).call,
     ).toEqual({
       callId: 'c',
       customerNumber: '+1',
-      phoneCallProviderId: 'CA1',
+      twilioCallSid: 'CA1',
     });
     expect(
-      readCallContext({ call: { id: 'c', transport: { callSid: 'CA2' } }, customer: { number: '+2' } }),
+      parse({ type: 'hang', call: { id: 'c', transport: { callSid: 'CA2' } }, customer: { number: '+2' } })
+        .call,
     ).toEqual({
       callId: 'c',
       customerNumber: '+2',
-      phoneCallProviderId: 'CA2',
+      twilioCallSid: 'CA2',
     });
   });
+
+  it('should read an end-of-call report in its current and in its legacy shape alike', () => {
+    const expected = {
+      transcript: 'AI: Hello',
+      summary: 'Short call',
+      endedReason: 'customer-ended-call',
+      startedAt: '2026-11-24T09:00:05.000Z',
+      endedAt: '2026-11-24T09:04:17.000Z',
+      recordingUrl: 'https://example.test/r.wav',
+    };
+    const times = {
+      endedReason: expected.endedReason,
+      startedAt: expected.startedAt,
+      endedAt: expected.endedAt,
+    };
+    const current = parse({
+      type: 'end-of-call-report',
+      ...times,
+      artifact: {
+        transcript: 'AI: Hello',
+        recording: { mono: { combinedUrl: 'https://example.test/r.wav' } },
+      },
+      analysis: { summary: 'Short call' },
+    });
+    const legacy = parse({
+      type: 'end-of-call-report',
+      ...times,
+      transcript: 'AI: Hello',
+      summary: 'Short call',
+      recordingUrl: 'https://example.test/r.wav',
+    });
+    expect(current).toEqual({ type: 'end-of-call-report', call: {}, report: expected });
+    expect(legacy).toEqual(current);
+  });
+
+  it('should tell final transcripts from partial ones under both type strings', () => {
+    expect(parse({ type: 'transcript[transcriptType="final"]', transcriptType: 'final' })).toMatchObject({
+      type: 'transcript',
+      final: true,
+    });
+    expect(parse({ type: 'transcript', transcriptType: 'partial' })).toMatchObject({
+      type: 'transcript',
+      final: false,
+    });
+  });
+
+  it('should acknowledge any other type under a bounded label', () => {
+    expect(parseWebhookBody({ message: { type: 'speech-update' } })).toEqual({
+      event: { type: 'acknowledged', call: {}, label: 'speech-update' },
+      label: 'speech-update',
+    });
+    expect(parseWebhookBody({ message: { type: 'brand-new-event' } }).label).toBe('other');
+  });
+
+  it.each([[[]], [{ type: 'status-update' }], [{ message: { call: {} } }], [{ message: { type: '' } }]])(
+    'should refuse the envelope %j',
+    (body) => {
+      expect(() => parseWebhookBody(body)).toThrow(MalformedEnvelopeException);
+      expect(messageTypeLabel(body)).toBe('invalid');
+    },
+  );
 });
 
 describe('toSingleLine', () => {

@@ -1,22 +1,87 @@
-import { JsonObject, NormalisedToolCall, VapiCallContext } from './vapi-message.types';
+import { CallRef, CallReport, ToolCallRequest, VapiEvent } from './vapi-events';
+import { isKnownMessageType } from './vapi-message-types';
+import { MalformedEnvelopeException } from './vapi.errors';
+
+/*
+ * The one place that reads VAPI JSON. Payloads are typed loosely on purpose: real ones differ from the official
+ * schema, VAPI adds fields, and nothing here may reject a message for a field it does not know (docs/vapi.md,
+ * "Where fields are read from").
+ */
+
+type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const objectAt = (value: unknown): JsonObject => (isObject(value) ? value : {});
+
 const stringAt = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 
+/** A message as parsed once per request: the typed event, and its type as a bounded metric label. */
+export interface ParsedMessage {
+  event: VapiEvent;
+  /** The message type when it is one we know, `other` otherwise (types come from the payload). */
+  label: string;
+}
+
+/** Reads a webhook body; throws `MalformedEnvelopeException` when it is not `{message: {type: "…"}}`. */
+export function parseWebhookBody(body: unknown): ParsedMessage {
+  if (!isObject(body)) throw new MalformedEnvelopeException('body must be a JSON object');
+  const message = body.message;
+  if (!isObject(message)) throw new MalformedEnvelopeException('message must be an object');
+  const type = message.type;
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new MalformedEnvelopeException('message.type must be a non-empty string');
+  }
+  const label = isKnownMessageType(type) ? type : 'other';
+  return { event: toEvent(type, message, readCallRef(message), label), label };
+}
+
+/**
+ * The metric label of a body that was refused before it was parsed into an event: its known type, `other`,
+ * or `invalid` when it has none.
+ */
+export function messageTypeLabel(body: unknown): string {
+  const type = isObject(body) && isObject(body.message) ? body.message.type : undefined;
+  if (typeof type !== 'string' || type.length === 0) return 'invalid';
+  return isKnownMessageType(type) ? type : 'other';
+}
+
+function toEvent(type: string, message: JsonObject, call: CallRef, label: string): VapiEvent {
+  switch (type) {
+    case 'assistant-request':
+      return { type, call };
+    case 'tool-calls':
+      return { type, call, toolCalls: readToolCalls(message) };
+    case 'function-call':
+      return { type, call, toolCall: readLegacyFunctionCall(message) };
+    case 'transfer-destination-request':
+      return { type, call };
+    case 'status-update':
+      return { type, call, status: stringAt(message.status), endedReason: stringAt(message.endedReason) };
+    case 'transcript':
+    case 'transcript[transcriptType="final"]':
+      return { type: 'transcript', call, final: message.transcriptType === 'final' };
+    case 'end-of-call-report':
+      return { type, call, report: readEndOfCallReport(message) };
+    case 'hang':
+      return { type, call };
+    case 'transfer-update':
+      return { type, call, hasDestination: isObject(message.destination) };
+    default:
+      return { type: 'acknowledged', call, label };
+  }
+}
+
 /** Caller number, call id and Twilio CallSid, wherever the message carries them. */
-export function readCallContext(message: JsonObject): VapiCallContext {
-  const call = isObject(message.call) ? message.call : {};
-  const callCustomer = isObject(call.customer) ? call.customer : {};
-  const customer = isObject(message.customer) ? message.customer : {};
-  const transport = isObject(call.transport) ? call.transport : {};
+function readCallRef(message: JsonObject): CallRef {
+  const call = objectAt(message.call);
   return {
     callId: stringAt(call.id),
-    customerNumber: stringAt(callCustomer.number) ?? stringAt(customer.number),
-    phoneCallProviderId: stringAt(call.phoneCallProviderId) ?? stringAt(transport.callSid),
+    customerNumber: stringAt(objectAt(call.customer).number) ?? stringAt(objectAt(message.customer).number),
+    twilioCallSid: stringAt(call.phoneCallProviderId) ?? stringAt(objectAt(call.transport).callSid),
   };
 }
 
@@ -35,9 +100,9 @@ function readArguments(raw: unknown): { args: JsonObject; error?: string } {
   return { args: {}, error: 'arguments are not an object' };
 }
 
-function normaliseOne(entry: unknown): NormalisedToolCall | undefined {
+function normaliseOne(entry: unknown): ToolCallRequest | undefined {
   if (!isObject(entry)) return undefined;
-  const fn = isObject(entry.function) ? entry.function : {};
+  const fn = objectAt(entry.function);
   const id = stringAt(entry.id) ?? stringAt(entry.toolCallId);
   const name = stringAt(fn.name) ?? stringAt(entry.name);
   if (!id) return undefined;
@@ -51,7 +116,7 @@ function normaliseOne(entry: unknown): NormalisedToolCall | undefined {
  * all three and reading more than one would run a tool twice. Entries without an id cannot be answered
  * (VAPI matches results by `toolCallId`) and are skipped; so is a second entry with an id already seen.
  */
-export function readToolCalls(message: JsonObject): NormalisedToolCall[] {
+export function readToolCalls(message: JsonObject): ToolCallRequest[] {
   let entries: unknown[] = [];
   if (Array.isArray(message.toolCallList) && message.toolCallList.length > 0) {
     entries = message.toolCallList;
@@ -61,7 +126,7 @@ export function readToolCalls(message: JsonObject): NormalisedToolCall[] {
     entries = message.toolCalls;
   }
   const seen = new Set<string>();
-  const calls: NormalisedToolCall[] = [];
+  const calls: ToolCallRequest[] = [];
   for (const entry of entries) {
     const call = normaliseOne(entry);
     if (!call || seen.has(call.id)) continue;
@@ -72,12 +137,35 @@ export function readToolCalls(message: JsonObject): NormalisedToolCall[] {
 }
 
 /** The legacy `function-call` message: `message.functionCall = {name, parameters}`, answered `{result}`. */
-export function readLegacyFunctionCall(message: JsonObject): NormalisedToolCall | undefined {
+function readLegacyFunctionCall(message: JsonObject): ToolCallRequest | undefined {
   const fn = isObject(message.functionCall) ? message.functionCall : undefined;
   if (!fn) return undefined;
-  const name = stringAt(fn.name) ?? '';
   const { args, error } = readArguments(fn.parameters ?? fn.arguments);
-  return { id: '', name, arguments: args, ...(error ? { argumentsError: error } : {}) };
+  return {
+    id: '',
+    name: stringAt(fn.name) ?? '',
+    arguments: args,
+    ...(error ? { argumentsError: error } : {}),
+  };
+}
+
+/**
+ * An end-of-call report in its current shape (`artifact`, `analysis`) and the older one with transcript,
+ * summary and recording at the top level. Also the shape of a call fetched from the VAPI API.
+ */
+export function readEndOfCallReport(message: JsonObject): CallReport {
+  const artifact = objectAt(message.artifact);
+  const analysis = objectAt(message.analysis);
+  const mono = objectAt(objectAt(artifact.recording).mono);
+  return {
+    transcript: stringAt(artifact.transcript) ?? stringAt(message.transcript),
+    summary: stringAt(analysis.summary) ?? stringAt(message.summary),
+    endedReason: stringAt(message.endedReason),
+    startedAt: stringAt(message.startedAt),
+    endedAt: stringAt(message.endedAt),
+    recordingUrl:
+      stringAt(mono.combinedUrl) ?? stringAt(artifact.recordingUrl) ?? stringAt(message.recordingUrl),
+  };
 }
 
 /** VAPI requires single-line strings in tool results: line breaks break its parser. */

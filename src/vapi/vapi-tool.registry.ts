@@ -2,10 +2,11 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
-import { spokenFallbackFor, spokenSentence } from './spoken-fallback';
-import { VapiErrorCode } from './vapi.errors';
-import { NormalisedToolCall, ToolCallResult, VapiCallContext } from './vapi-message.types';
+import { CallerVoice } from './caller-voice';
+import { CallRef, ToolCallRequest } from './vapi-events';
 import { toSingleLine } from './vapi-message.parser';
+import { ToolCallResult } from './vapi-responses';
+import { VapiErrorCode } from './vapi.errors';
 import { ToolResultStore } from './tool-result.store';
 import { VAPI_TOOL_METADATA, VapiToolDefinition, VapiToolHandler } from './vapi-tool.decorator';
 
@@ -18,10 +19,6 @@ export type ToolOutcome = 'ok' | 'invalid_arguments' | 'unknown_tool' | 'failed'
 export interface ToolRun {
   result: ToolCallResult;
   outcome: ToolOutcome;
-}
-
-function humanise(property: string): string {
-  return property.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function firstProblem(errors: ValidationError[]): string | undefined {
@@ -43,6 +40,7 @@ export class VapiToolRegistry implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
     private readonly answers: ToolResultStore,
+    private readonly voice: CallerVoice,
   ) {}
 
   onModuleInit(): void {
@@ -60,6 +58,7 @@ export class VapiToolRegistry implements OnModuleInit {
     }
   }
 
+  /** The catalogue, in discovery order: what the transient assistant offers the model. */
   definitions(): VapiToolDefinition[] {
     return [...this.tools.values()].map((tool) => tool.definition);
   }
@@ -68,15 +67,15 @@ export class VapiToolRegistry implements OnModuleInit {
    * Runs one call; never throws. A call id answered before gets the stored answer without running again. The
    * outcome is for metrics.
    */
-  async run(call: NormalisedToolCall, context: VapiCallContext): Promise<ToolRun> {
+  async run(call: ToolCallRequest, ref: CallRef): Promise<ToolRun> {
     if (call.id) {
       const stored = await this.answers.find(call.id);
       if (stored) return { result: stored, outcome: 'repeated' };
     }
-    const run = await this.execute(call, context);
+    const run = await this.execute(call, ref);
     // Unknown tools and unreadable arguments change nothing and may well be answered differently next time.
     if (call.id && (run.outcome === 'ok' || run.outcome === 'failed')) {
-      await this.answers.save(run.result, context.callId).catch((error: unknown) => {
+      await this.answers.save(run.result, ref.callId).catch((error: unknown) => {
         const code = (error as { code?: string }).code;
         this.logger.warn({ event: 'tool_result_not_stored', code }, 'tool result not stored');
       });
@@ -84,35 +83,31 @@ export class VapiToolRegistry implements OnModuleInit {
     return run;
   }
 
-  private async execute(call: NormalisedToolCall, context: VapiCallContext): Promise<ToolRun> {
-    const answer = (outcome: ToolOutcome, field: 'result' | 'error', text: string) => ({
+  private async execute(call: ToolCallRequest, ref: CallRef): Promise<ToolRun> {
+    const answer = (outcome: ToolOutcome, field: 'result' | 'error', text: string): ToolRun => ({
       outcome,
-      result: { toolCallId: call.id, name: call.name, [field]: toSingleLine(text) } as ToolCallResult,
+      result: { toolCallId: call.id, name: call.name, [field]: toSingleLine(text) },
     });
 
     const tool = this.tools.get(call.name);
-    if (!tool) return answer('unknown_tool', 'error', spokenSentence(VapiErrorCode.UNKNOWN_TOOL));
-    if (call.argumentsError)
-      return answer('invalid_arguments', 'result', spokenSentence(VapiErrorCode.INVALID_ARGUMENTS));
-
-    const args = plainToInstance(tool.definition.args, call.arguments);
-    const problems = await validate(args, { forbidUnknownValues: false });
-    const property = firstProblem(problems);
-    if (property) {
-      const question =
-        tool.definition.questions?.[property] ?? `Could you tell me the ${humanise(property)}?`;
-      return answer('invalid_arguments', 'result', question);
+    if (!tool) return answer('unknown_tool', 'error', this.voice.frontDoor(VapiErrorCode.UNKNOWN_TOOL));
+    if (call.argumentsError) {
+      return answer('invalid_arguments', 'result', this.voice.frontDoor(VapiErrorCode.INVALID_ARGUMENTS));
     }
 
+    const args = plainToInstance(tool.definition.args, call.arguments);
+    const property = firstProblem(await validate(args, { forbidUnknownValues: false }));
+    if (property) return answer('invalid_arguments', 'result', this.voice.question(call.name, property));
+
     try {
-      const text = await tool.handler.run(args, { toolCallId: call.id, ...context });
+      const text = await tool.handler.run(args, { toolCallId: call.id, ...ref });
       return answer('ok', 'result', text);
     } catch (error) {
       this.logger.error(
         { event: 'tool_failed', tool: call.name, code: (error as { code?: string }).code },
         error instanceof Error ? error.message : 'tool failed',
       );
-      return answer('failed', 'error', spokenFallbackFor(error));
+      return answer('failed', 'error', this.voice.failure(error));
     }
   }
 }

@@ -27,20 +27,21 @@ import {
   VapiWebhookErrorDto,
   VapiWebhookRequestDto,
 } from './dto/vapi-webhook.dto';
-import { SpokenFallbackInterceptor } from './spoken-fallback.interceptor';
-import { MalformedEnvelopeException } from './vapi.errors';
-import { isObject, readCallContext } from './vapi-message.parser';
+import { SpokenFallbackInterceptor, WebhookRequest } from './spoken-fallback.interceptor';
+import { ParsedMessage } from './vapi-message.parser';
+import { WebhookResponse } from './vapi-responses';
 import { VapiSignatureGuard } from './vapi-signature.guard';
-import { VapiWebhookService, WebhookResponse } from './vapi-webhook.service';
+import { VapiWebhookService } from './vapi-webhook.service';
 
 /**
- * The parsed body exactly as received. A custom decorator, so the global ValidationPipe (whitelisting for the
- * operator DTOs) never strips fields VAPI sends: unknown fields are accepted by contract.
+ * The message as the spoken-fallback interceptor parsed it (once per request). The raw body is never bound to
+ * a DTO: the global ValidationPipe would strip fields VAPI sends, and unknown fields are accepted by contract.
  */
-const WebhookBody = createParamDecorator((_data: unknown, context: ExecutionContext): unknown => {
-  return context.switchToHttp().getRequest<{ body?: unknown }>().body;
+const WebhookMessage = createParamDecorator((_data: unknown, context: ExecutionContext): ParsedMessage => {
+  const parsed = context.switchToHttp().getRequest<WebhookRequest>().vapiMessage;
+  if (!parsed) throw new Error('SpokenFallbackInterceptor must run before the webhook handler');
+  return parsed;
 });
-
 @ApiTags('vapi')
 @ApiSecurity('vapi-hmac')
 @ApiSecurity('vapi-secret')
@@ -87,16 +88,9 @@ export class VapiWebhookController {
     description: 'Signature, secret or token check failed',
   })
   @ApiBadRequestResponse({ description: 'The body is not { "message": { "type": string, … } }' })
-  async receive(@WebhookBody() body: unknown): Promise<WebhookResponse> {
-    if (!isObject(body)) throw new MalformedEnvelopeException('body must be a JSON object');
-    const message = body.message;
-    if (!isObject(message)) throw new MalformedEnvelopeException('message must be an object');
-    if (typeof message.type !== 'string' || message.type.length === 0) {
-      throw new MalformedEnvelopeException('message.type must be a non-empty string');
-    }
-    const { callId } = readCallContext(message);
+  async receive(@WebhookMessage() { event }: ParsedMessage): Promise<WebhookResponse> {
     // The VAPI call id is the correlation id of every log line of this request.
-    if (callId) this.logger.assign({ callId });
-    return this.webhook.handle(message.type, message);
+    if (event.call.callId) this.logger.assign({ callId: event.call.callId });
+    return this.webhook.handle(event);
   }
 }

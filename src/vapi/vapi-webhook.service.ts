@@ -1,31 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 import { InjectMetricsRegistry } from '../metrics/metrics.tokens';
+import { AssistantResponseBuilder } from './assistant-response.builder';
+import { CallerVoice } from './caller-voice';
 import { VapiCallHandler } from './vapi-call.handler';
-import {
-  AssistantRequestResponse,
-  EmptyResponse,
-  FunctionCallResponse,
-  JsonObject,
-  RECORDED_EVENT_TYPES,
-  RecordedEventType,
-  ToolCallsResponse,
-  TransferDestinationResponse,
-} from './vapi-message.types';
-import { readCallContext, readLegacyFunctionCall, readToolCalls } from './vapi-message.parser';
+import { VapiEvent } from './vapi-events';
+import { toSingleLine } from './vapi-message.parser';
+import { TransferDestinationResponse, WebhookResponse } from './vapi-responses';
 import { ToolOutcome, VapiToolRegistry } from './vapi-tool.registry';
 
-export type WebhookResponse =
-  | AssistantRequestResponse
-  | ToolCallsResponse
-  | FunctionCallResponse
-  | TransferDestinationResponse
-  | EmptyResponse;
-
-const isRecordedEvent = (type: string): type is RecordedEventType =>
-  (RECORDED_EVENT_TYPES as readonly string[]).includes(type);
-
-/** Routes one server message to its handler and shapes the answer VAPI expects for that type. */
+/** Routes one parsed event to the call workflow and shapes the answer VAPI expects for its type. */
 @Injectable()
 export class VapiWebhookService {
   private readonly toolCalls: Counter;
@@ -33,6 +17,8 @@ export class VapiWebhookService {
   constructor(
     private readonly tools: VapiToolRegistry,
     private readonly calls: VapiCallHandler,
+    private readonly voice: CallerVoice,
+    private readonly assistants: AssistantResponseBuilder,
     @InjectMetricsRegistry() registry: Registry,
   ) {
     this.toolCalls =
@@ -50,28 +36,65 @@ export class VapiWebhookService {
     this.toolCalls.inc({ tool: outcome === 'unknown_tool' ? 'unknown' : name, outcome });
   }
 
-  async handle(type: string, message: JsonObject): Promise<WebhookResponse> {
-    const context = readCallContext(message);
-    switch (type) {
+  async handle(event: VapiEvent): Promise<WebhookResponse> {
+    switch (event.type) {
       case 'assistant-request':
-        return this.calls.assistantRequest(message, context);
+        return this.assistants.build(await this.calls.assistantFor(event.call), this.tools.definitions());
       case 'tool-calls': {
         // Calls of one message are independent by VAPI's design; run them together, answer in call order.
-        const runs = await Promise.all(readToolCalls(message).map((call) => this.tools.run(call, context)));
+        const runs = await Promise.all(event.toolCalls.map((call) => this.tools.run(call, event.call)));
         for (const run of runs) this.count(run.result.name, run.outcome);
         return { results: runs.map((run) => run.result) };
       }
       case 'function-call': {
-        const call = readLegacyFunctionCall(message);
-        if (!call) return { result: '' };
-        const run = await this.tools.run(call, context);
-        this.count(call.name, run.outcome);
+        if (!event.toolCall) return { result: '' };
+        const run = await this.tools.run(event.toolCall, event.call);
+        this.count(event.toolCall.name, run.outcome);
         return { result: run.result.result ?? run.result.error ?? '' };
       }
+      case 'transfer-destination-request': {
+        const plan = await this.calls.transferFor(event.call);
+        return plan.kind === 'transfer'
+          ? ({
+              destination: { type: 'number', number: plan.number, message: plan.message },
+            } satisfies TransferDestinationResponse)
+          : { error: toSingleLine(plan.message) };
+      }
+      case 'status-update':
+      case 'transcript':
+      case 'end-of-call-report':
+      case 'hang':
+      case 'transfer-update':
+        await this.calls.record(event);
+        return {};
+      case 'acknowledged':
+        return {};
+    }
+  }
+
+  /**
+   * The answer when handling `event` failed: still in the shape of its type, with a spoken sentence, so the
+   * caller hears something instead of silence. Synchronous and free of I/O.
+   */
+  fallback(event: VapiEvent, error: unknown): WebhookResponse {
+    const spoken = toSingleLine(this.voice.failure(error));
+    switch (event.type) {
+      case 'tool-calls':
+        return {
+          results: event.toolCalls.map((call) => ({ toolCallId: call.id, name: call.name, error: spoken })),
+        };
+      case 'function-call':
+        return { result: spoken };
+      case 'assistant-request':
+        return this.assistants.build(this.calls.fallbackAssistant(), this.tools.definitions());
       case 'transfer-destination-request':
-        return this.calls.transferDestination(message, context);
-      default:
-        if (isRecordedEvent(type)) await this.calls.recordEvent(type, message, context);
+        return { error: spoken };
+      case 'status-update':
+      case 'transcript':
+      case 'end-of-call-report':
+      case 'hang':
+      case 'transfer-update':
+      case 'acknowledged':
         return {};
     }
   }

@@ -1,7 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { commaList, loadEnvironment } from '../config/config.util';
+import { IsIn, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { commaList, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
 export type VapiAuthMode = (typeof VAPI_AUTH_MODES)[number];
@@ -40,10 +39,7 @@ export class VapiEnvironment {
   @IsString()
   VAPI_HMAC_SIGNATURE_PREFIX?: string;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @EnvInt({ min: 1, max: 86_400 })
   VAPI_HMAC_TOLERANCE_SECONDS: number = 300;
 
   @IsString()
@@ -56,7 +52,7 @@ export class VapiEnvironment {
   VAPI_SIGNATURE_HEADER: string = 'x-vapi-signature';
 
   @IsOptional()
-  @IsString()
+  @EnvSecret()
   VAPI_API_KEY?: string;
 
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -67,10 +63,35 @@ export class VapiEnvironment {
   VAPI_ASSISTANT_ID?: string;
 
   /** Body limit for webhook requests; end-of-call reports carry the whole conversation. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1_048_576)
+  @EnvInt({ min: 1_048_576 })
   VAPI_BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
+
+  /** VAPI credential (HMAC or bearer) that VAPI uses to sign requests to our tool and assistant server URLs. */
+  @IsOptional()
+  @IsString()
+  VAPI_SERVER_CREDENTIAL_ID?: string;
+
+  // The transient assistant (used when VAPI_ASSISTANT_ID is unset). See VAPI's CreateAssistantDTO.
+  @IsString()
+  ASSISTANT_MODEL_PROVIDER: string = 'openai';
+
+  @IsString()
+  ASSISTANT_MODEL: string = 'gpt-4o-mini';
+
+  @IsString()
+  ASSISTANT_VOICE_PROVIDER: string = 'vapi';
+
+  @IsString()
+  ASSISTANT_VOICE_ID: string = 'Elliot';
+
+  @IsString()
+  ASSISTANT_TRANSCRIBER_PROVIDER: string = 'deepgram';
+
+  @IsString()
+  ASSISTANT_TRANSCRIBER_MODEL: string = 'nova-2';
+
+  @IsString()
+  ASSISTANT_LANGUAGE: string = 'en';
 }
 
 export const vapiConfig = registerAs('vapi', () => {
@@ -94,6 +115,16 @@ export const vapiConfig = registerAs('vapi', () => {
     apiUrl: env.VAPI_API_URL.replace(/\/+$/, ''),
     assistantId: env.VAPI_ASSISTANT_ID,
     bodyLimitBytes: env.VAPI_BODY_LIMIT_BYTES,
+    serverCredentialId: env.VAPI_SERVER_CREDENTIAL_ID,
+    assistant: {
+      modelProvider: env.ASSISTANT_MODEL_PROVIDER,
+      model: env.ASSISTANT_MODEL,
+      voiceProvider: env.ASSISTANT_VOICE_PROVIDER,
+      voiceId: env.ASSISTANT_VOICE_ID,
+      transcriberProvider: env.ASSISTANT_TRANSCRIBER_PROVIDER,
+      transcriberModel: env.ASSISTANT_TRANSCRIBER_MODEL,
+      language: env.ASSISTANT_LANGUAGE,
+    },
   };
 });
 export type VapiConfig = ReturnType<typeof vapiConfig>;

@@ -2,31 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { InjectMetricsRegistry } from '../metrics/metrics.tokens';
-import { messageOf, WebhookRequestState } from './spoken-fallback.interceptor';
+import { messageTypeLabel } from './vapi-message.parser';
 
 export const WEBHOOK_PATHS = new Set(['/vapi/webhook', '/webhook/vapi']);
 
-const KNOWN_TYPES = new Set([
-  'assistant-request',
-  'tool-calls',
-  'function-call',
-  'transfer-destination-request',
-  'status-update',
-  'end-of-call-report',
-  'transcript',
-  'transcript[transcriptType="final"]',
-  'conversation-update',
-  'hang',
-  'speech-update',
-  'user-interrupted',
-  'transfer-update',
-  'model-output',
-]);
+export type WebhookOutcome = 'ok' | 'fallback' | 'malformed' | 'rejected' | 'too_large';
 
 /**
- * Webhook requests and latency by message type and outcome (ok, fallback, malformed, rejected, too_large).
- * Recorded in Fastify's onResponse hook rather than a Nest interceptor: it sees guard rejections and body-limit
- * refusals too, and costs no extra async layer on the hot path.
+ * Webhook requests and latency by message type and outcome. Answered requests are recorded by the
+ * spoken-fallback interceptor, which knows the outcome; requests refused before a handler ran (signature 401,
+ * body-limit 413, malformed 400) are recorded from Fastify's onResponse hook.
  */
 @Injectable()
 export class WebhookMetrics {
@@ -51,26 +36,22 @@ export class WebhookMetrics {
 
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      if (WEBHOOK_PATHS.has(request.url.split('?')[0])) this.observe(request, reply);
+      if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
+        const outcome =
+          reply.statusCode === 401 ? 'rejected' : reply.statusCode === 413 ? 'too_large' : 'malformed';
+        this.observe(messageTypeLabel(request.body), outcome, reply.elapsedTime);
+      }
       done();
     });
   }
 
-  private observe(request: FastifyRequest, reply: FastifyReply): void {
-    const state = request as FastifyRequest & WebhookRequestState;
-    const rawType = messageOf(state.body)?.type;
-    // Types come from the payload: unknown ones share a label so the series count stays bounded.
-    const type = typeof rawType === 'string' ? (KNOWN_TYPES.has(rawType) ? rawType : 'other') : 'invalid';
-    const outcome =
-      reply.statusCode === 401
-        ? 'rejected'
-        : reply.statusCode === 413
-          ? 'too_large'
-          : reply.statusCode >= 400
-            ? 'malformed'
-            : (state.webhookOutcome ?? 'ok');
+  answered(type: string, outcome: 'ok' | 'fallback', elapsedMs: number): void {
+    this.observe(type, outcome, elapsedMs);
+  }
+
+  private observe(type: string, outcome: WebhookOutcome, elapsedMs: number): void {
     const labels = { type, outcome };
     this.requests.inc(labels);
-    this.latency.observe(labels, reply.elapsedTime / 1000);
+    this.latency.observe(labels, elapsedMs / 1000);
   }
 }

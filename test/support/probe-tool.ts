@@ -18,8 +18,6 @@ export class ProbeArgs {
   name: 'probeTool',
   description: 'Test probe',
   args: ProbeArgs,
-  parameters: { type: 'object', properties: {} },
-  questions: { accountNumber: 'Could you tell me your account number?' },
 })
 export class ProbeTool implements VapiToolHandler<ProbeArgs> {
   readonly runs: { args: ProbeArgs; context: ToolCallContext }[] = [];

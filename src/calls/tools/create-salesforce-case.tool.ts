@@ -9,14 +9,8 @@ import { callsConfig, CallsConfig } from '../calls.config';
 import { isIdentified } from '../calls.types';
 import { CallerScope } from '../caller-scope.service';
 import { toE164 } from '../caller-identity.service';
-import { caseConfirmationSms, caseOpenedSentence, spellDigits } from '../speech';
+import { CallVoice } from '../voice/call-voice';
 import { CreateSalesforceCaseArgs } from './tool-args.dto';
-
-const ISSUE_SUBJECTS = {
-  billing: 'Billing issue',
-  technical: 'Technical issue',
-  account: 'Account issue',
-} as const;
 
 @VapiTool({
   name: 'createSalesforceCase',
@@ -24,31 +18,6 @@ const ISSUE_SUBJECTS = {
     'Open a support case for the caller. Confirm the issue type and a short description with the caller first. ' +
     'accountNumber is needed only when the caller was not recognised from their phone number.',
   args: CreateSalesforceCaseArgs,
-  parameters: {
-    type: 'object',
-    properties: {
-      accountNumber: {
-        type: 'string',
-        description: "The caller's account number, if they were not recognised",
-      },
-      issueType: {
-        type: 'string',
-        enum: ['billing', 'technical', 'account'],
-        description: 'Kind of problem',
-      },
-      description: { type: 'string', description: 'What the caller needs, in their words' },
-      subject: { type: 'string', description: 'A short title for the case (optional)' },
-      priority: { type: 'string', enum: ['low', 'medium', 'high'], description: 'How urgent (optional)' },
-    },
-    required: ['issueType', 'description'],
-  },
-  questions: {
-    issueType: 'Is this about billing, a technical problem, or your account?',
-    description: 'Could you describe the problem in a sentence or two?',
-    accountNumber: 'Could you tell me your account number?',
-    subject: 'Could you give me a short title for the case?',
-    priority: 'How urgent is this: low, medium or high?',
-  },
 })
 export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforceCaseArgs> {
   constructor(
@@ -56,6 +25,7 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
     private readonly salesforce: SalesforceClient,
     private readonly deliveries: DeliveryService,
     private readonly sms: SmsSender,
+    private readonly voice: CallVoice,
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
@@ -73,6 +43,7 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
   }
 
   async run(args: CreateSalesforceCaseArgs, context: ToolCallContext): Promise<string> {
+    const { cases, sms } = this.voice.say;
     const caller = await this.scope.for(context);
     let accountId: string | undefined;
     let contactId: string | undefined;
@@ -81,10 +52,10 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
       contactId = caller.identity.contactId;
       accountId = caller.identity.accountId;
     } else {
-      if (!args.accountNumber) return 'Could you tell me your account number?';
+      if (!args.accountNumber) return cases.askAccountNumber;
       const account = await this.findAccount(args.accountNumber);
       if (account === null) {
-        return `I couldn't find an account with the number ${spellDigits(args.accountNumber)}. Could you check it and tell me again?`;
+        return cases.accountNotFound(args.accountNumber);
       }
       accountId = account?.id;
     }
@@ -99,13 +70,13 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
         accountId,
         contactId,
         issueType: args.issueType,
-        subject: args.subject ?? ISSUE_SUBJECTS[args.issueType],
+        subject: args.subject ?? cases.defaultSubject[args.issueType],
         description: args.description,
         priority: args.priority,
         // Salesforce could not check the number just now: the outbox resolves it when it creates the case.
         ...(accountId === undefined && contactId === undefined ? { accountNumber: args.accountNumber } : {}),
         ...(textTo
-          ? { sms: { to: textTo, body: caseConfirmationSms('{caseNumber}', this.config.companyName) } }
+          ? { sms: { to: textTo, body: sms.caseOpened('{caseNumber}', this.config.companyName) } }
           : {}),
       },
     });
@@ -114,16 +85,13 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
       case 'succeeded': {
         const created = outcome.result as { id: string; caseNumber: string };
         await this.scope.noteCreatedCase(context.callId, created);
-        const text = textTo ? ' I will also text you the case number.' : '';
-        return `${caseOpenedSentence(created.caseNumber, args.issueType)}${text}`;
+        return `${cases.opened(created.caseNumber, args.issueType)}${textTo ? cases.willText : ''}`;
       }
       case 'pending':
         // The outbox holds the write and finishes it; the promise below is what it will keep.
-        return textTo
-          ? "I've noted your request. Our system is slow right now, so you'll get a text with your case number shortly."
-          : "I've noted your request. Our system is slow right now, so a colleague will follow up with your case number.";
+        return textTo ? cases.queuedWillText : cases.queuedColleagueWillFollowUp;
       case 'dead':
-        return "I'm sorry, our records system would not accept that case. Could you describe the problem again in a few words?";
+        return cases.refused;
     }
   }
 }

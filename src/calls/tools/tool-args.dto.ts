@@ -1,9 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 
 /*
  * Arguments of the public tool catalogue (docs/vapi.md, "Tools"). Models send loosely formatted values ("Billing",
- * "case 1027", "00-001-027"), so values are normalised before they are validated.
+ * "case 1027", "00-001-027"), so values are normalised before they are validated. The JSON Schema each tool
+ * offers the model is derived from these classes (`toolParameters`); `@JSONSchema` adds the descriptions.
  */
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -34,26 +36,31 @@ export class CreateSalesforceCaseArgs {
   @Transform(trimmed)
   @IsString()
   @Length(1, 40)
+  @JSONSchema({ description: "The caller's account number, if they were not recognised" })
   accountNumber?: string;
 
   @Transform(lowerCased)
   @IsIn(['billing', 'technical', 'account'])
+  @JSONSchema({ description: 'Kind of problem' })
   issueType!: 'billing' | 'technical' | 'account';
 
   @Transform(trimmed)
   @IsString()
   @Length(3, 32_000)
+  @JSONSchema({ description: 'What the caller needs, in their words' })
   description!: string;
 
   @IsOptional()
   @Transform(trimmed)
   @IsString()
   @Length(1, 255)
+  @JSONSchema({ description: 'A short title for the case (optional)' })
   subject?: string;
 
   @IsOptional()
   @Transform(lowerCased)
   @IsIn(['low', 'medium', 'high'])
+  @JSONSchema({ description: 'How urgent (optional)' })
   priority?: 'low' | 'medium' | 'high';
 }
 
@@ -61,17 +68,20 @@ export class LookupCaseArgs {
   @IsOptional()
   @Transform(normaliseCaseNumber)
   @Matches(CASE_NUMBER)
+  @JSONSchema({ type: 'string', description: 'The case number the caller gives, digits only' })
   caseNumber?: string;
 }
 
 export class AddCaseCommentArgs {
   @Transform(normaliseCaseNumber)
   @Matches(CASE_NUMBER)
+  @JSONSchema({ type: 'string', description: 'The case number, digits only' })
   caseNumber!: string;
 
   @Transform(trimmed)
   @IsString()
   @Length(1, 4000)
+  @JSONSchema({ description: 'The comment to add, in the caller’s words' })
   comment!: string;
 }
 
@@ -80,16 +90,19 @@ export class UpdateContactArgs {
   @Transform(trimmed)
   @IsEmail()
   @Length(3, 80)
+  @JSONSchema({ description: 'New email address' })
   email?: string;
 
   @IsOptional()
   @Transform(trimmed)
   @Matches(/^\+?[\d\s().-]{7,20}$/)
+  @JSONSchema({ type: 'string', description: 'New phone number' })
   phone?: string;
 
   @IsOptional()
   @Transform(trimmed)
   @Matches(/^\+?[\d\s().-]{7,20}$/)
+  @JSONSchema({ type: 'string', description: 'New mobile number' })
   mobilePhone?: string;
 
   @IsOptional()

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ANSWERED_MESSAGE_TYPES, RECORDED_MESSAGE_TYPES } from '../vapi-message-types';
 
 /*
  * OpenAPI documentation of the webhook. Requests are not validated against these classes beyond the envelope:
@@ -48,8 +49,8 @@ export class VapiToolCallDto {
 export class VapiServerMessageDto {
   @ApiProperty({
     description:
-      'Message type. Answered: assistant-request, tool-calls, function-call (legacy), transfer-destination-request. ' +
-      'Recorded: status-update, end-of-call-report, transcript, hang, transfer-update. Anything else is acknowledged with {}.',
+      `Message type. Answered: ${ANSWERED_MESSAGE_TYPES.join(', ')}. ` +
+      `Recorded: ${RECORDED_MESSAGE_TYPES.join(', ')}. Anything else is acknowledged with {}.`,
     example: 'tool-calls',
   })
   type!: string;

@@ -1,4 +1,7 @@
-import Sqlite from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
+import { loadSqliteDriver } from '../../../src/store/sqlite-driver';
+
+const Sqlite = loadSqliteDriver();
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SalesforceClient } from '../../../src/salesforce/salesforce.client';
 import { SalesforceError, SalesforceErrorCode } from '../../../src/salesforce/salesforce.errors';
@@ -21,7 +24,7 @@ import {
  * the response is returned, and may then "lose" the response, as a real timeout would.
  */
 export class SinkSalesforceClient extends SalesforceClient {
-  private readonly sink: Sqlite.Database;
+  private readonly sink: SqliteDatabase.Database;
   apiCalls = 0;
   taskApiCalls = 0;
 

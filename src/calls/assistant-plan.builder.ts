@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CaseRecord } from '../salesforce/salesforce.types';
+import { AssistantPlan } from '../vapi/vapi-call.handler';
+import { callsConfig, CallsConfig } from './calls.config';
+import { CallerIdentity, isIdentified } from './calls.types';
+import { CallVoice } from './voice/call-voice';
+
+/** What the assistant of one call knows and says, from who the caller is and their open cases. */
+@Injectable()
+export class AssistantPlanBuilder {
+  constructor(
+    @Inject(callsConfig.KEY) private readonly config: CallsConfig,
+    private readonly voice: CallVoice,
+  ) {}
+
+  build(identity: CallerIdentity, openCases: CaseRecord[]): AssistantPlan {
+    const { say } = this.voice;
+    const company = this.config.companyName;
+    const firstName = isIdentified(identity) ? identity.firstName : undefined;
+    const openCasesText = openCases.map((record) => say.cases.status(record)).join(' ');
+    const context = firstName
+      ? openCases.length > 0
+        ? say.assistant.knownCaller(firstName, openCasesText)
+        : say.assistant.knownCallerWithoutCases(firstName)
+      : say.assistant.unknownCaller;
+    return {
+      caller: {
+        firstName,
+        identified: isIdentified(identity),
+        openCaseCount: openCases.length,
+        openCasesText,
+      },
+      firstMessage: firstName
+        ? say.assistant.greetKnown(firstName, company, openCases.length)
+        : say.assistant.greetUnknown(company),
+      systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
+      endCallMessage: say.assistant.goodbye(company),
+      toolRequestStart: say.assistant.oneMoment,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { SalesforceError, SalesforceErrorCode } from '../../salesforce/salesforce.errors';
+import { TwilioError, TwilioErrorCode } from '../../twilio/twilio.errors';
+import { VapiErrorCode } from '../../vapi/vapi.errors';
+import { CallVoice } from './call-voice';
+
+const voice = new CallVoice();
+const generic = voice.frontDoor(VapiErrorCode.INTERNAL);
+
+describe('CallVoice', () => {
+  it.each(Object.values(SalesforceErrorCode))(
+    'should speak a sentence of its own for Salesforce %s',
+    (code) => {
+      const sentence = voice.failure(new SalesforceError(code, 'internal-detail-xyz', false));
+      expect(sentence).toMatch(/^[^\n]{10,}$/);
+      expect(sentence).not.toBe(generic);
+      expect(sentence).not.toContain('internal-detail-xyz');
+    },
+  );
+
+  it.each(Object.values(TwilioErrorCode))('should speak a sentence of its own for Twilio %s', (code) => {
+    const sentence = voice.failure(new TwilioError(code, 'internal-detail-xyz', false));
+    expect(sentence).toMatch(/^[^\n]{10,}$/);
+    expect(sentence).not.toBe(generic);
+  });
+
+  it('should speak the generic apology for an unexpected error, without its message', () => {
+    expect(voice.failure(new TypeError('cannot read x of undefined'))).toBe(generic);
+    expect(generic).not.toContain('undefined');
+  });
+
+  it("should ask the tool's own question first, then the argument's, then a generic one", () => {
+    expect(voice.question('addCaseComment', 'caseNumber')).toBe(
+      'Which case is this about? Could you read me the case number?',
+    );
+    expect(voice.question('createSalesforceCase', 'accountNumber')).toBe(
+      'Could you tell me your account number?',
+    );
+    expect(voice.question('anyTool', 'postalCode')).toBe('Could you tell me the postal code?');
+  });
+
+  it('should read case numbers digit by digit', () => {
+    expect(voice.say.cases.opened('00001027', 'billing')).toBe(
+      "I've opened case 0 0 0 0 1 0 2 7 for your billing issue.",
+    );
+  });
+});

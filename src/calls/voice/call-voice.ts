@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { IntegrationError } from '../../common/integration.error';
+import { CallerVoice } from '../../vapi/caller-voice';
+import { VapiErrorCode } from '../../vapi/vapi.errors';
+import { CallerSentences, ENGLISH } from './sentences';
+
+function has<T extends string>(table: Record<T, string>, key: string): key is T {
+  return Object.prototype.hasOwnProperty.call(table, key);
+}
+
+/**
+ * The one place that owns what the caller hears. Tools and the workflow speak through `say`; the VAPI front
+ * door reaches it through the `CallerVoice` port.
+ */
+@Injectable()
+export class CallVoice extends CallerVoice {
+  readonly say: CallerSentences = ENGLISH;
+
+  failure(error: unknown): string {
+    const { failures } = this.say;
+    if (error instanceof IntegrationError) {
+      const code = String(error.code);
+      if (error.source === 'salesforce' && has(failures.salesforce, code)) return failures.salesforce[code];
+      if (error.source === 'twilio' && has(failures.twilio, code)) return failures.twilio[code];
+    }
+    return failures.frontDoor[VapiErrorCode.INTERNAL];
+  }
+
+  frontDoor(code: VapiErrorCode): string {
+    return this.say.failures.frontDoor[code];
+  }
+
+  question(tool: string, argument: string): string {
+    const { questions } = this.say;
+    return (
+      questions.byTool[tool]?.[argument] ?? questions.byArgument[argument] ?? questions.generic(argument)
+    );
+  }
+}

@@ -1,0 +1,260 @@
+import { SalesforceErrorCode } from '../../salesforce/salesforce.errors';
+import { ContactUpdate, IssueType } from '../../salesforce/salesforce.types';
+import { TwilioErrorCode } from '../../twilio/twilio.errors';
+import { VapiErrorCode } from '../../vapi/vapi.errors';
+
+/** A case as the caller hears about it. */
+export interface SpokenCase {
+  caseNumber: string;
+  status: string;
+  subject?: string;
+}
+
+/**
+ * Everything the caller hears, as one table per language: the assistant's prompt and greetings, every tool
+ * answer, every fallback, every question, the SMS texts. The error tables are Records over each module's
+ * error-code enum, so a new code without a sentence does not compile; a new language is a new table of this
+ * type. Sentences never promise a write that nothing will keep: the follow-up promises are spoken only where
+ * the outbox holds the write.
+ */
+export interface CallerSentences {
+  /** How a string of digits is read out: text-to-speech reads "00001027" as one thousand and twenty-seven. */
+  digits: (value: string) => string;
+  /** Joins words into a spoken list: "email, phone number and city". */
+  list: (words: string[]) => string;
+
+  assistant: {
+    systemPrompt(company: string): string;
+    /** What the prompt tells the model about this caller. */
+    knownCaller(firstName: string, openCases: string): string;
+    knownCallerWithoutCases(firstName: string): string;
+    unknownCaller: string;
+    greetKnown(firstName: string, company: string, openCaseCount: number): string;
+    greetUnknown(company: string): string;
+    goodbye(company: string): string;
+    /** Spoken while a tool runs. */
+    oneMoment: string;
+  };
+
+  failures: {
+    salesforce: Record<SalesforceErrorCode, string>;
+    twilio: Record<TwilioErrorCode, string>;
+    frontDoor: Record<VapiErrorCode, string>;
+  };
+
+  /** Questions for a missing or invalid argument: per tool first, then per argument, then a generic one. */
+  questions: {
+    byTool: Record<string, Record<string, string>>;
+    byArgument: Record<string, string>;
+    generic(argument: string): string;
+  };
+
+  cases: {
+    status(spoken: SpokenCase): string;
+    noneOpen: string;
+    oneOpen: string;
+    someOpen(count: number): string;
+    notFound(caseNumber: string): string;
+    onlyForRecognisedCallers: string;
+    askAccountNumber: string;
+    accountNotFound(accountNumber: string): string;
+    opened(caseNumber: string, issueType: IssueType): string;
+    willText: string;
+    queuedWillText: string;
+    queuedColleagueWillFollowUp: string;
+    refused: string;
+    /** The Case Subject when the caller gave none (it is read back to them later). */
+    defaultSubject: Record<IssueType, string>;
+  };
+
+  comments: {
+    added(caseNumber: string): string;
+    queued(caseNumber: string): string;
+    refused: string;
+  };
+
+  contact: {
+    onlyForRecognisedCallers: string;
+    fieldWords: Record<keyof ContactUpdate, string>;
+    invalidPhone(field: string): string;
+    nothingToUpdate: string;
+    updated(fields: string): string;
+    queued(fields: string): string;
+    refused(fields: string): string;
+  };
+
+  transfer: {
+    connecting: string;
+    unavailable: string;
+  };
+
+  sms: {
+    caseOpened(caseNumber: string, company: string): string;
+  };
+}
+
+const TRY_LATER = 'Please try again in a few minutes, or ask me to transfer you to a colleague.';
+const TEXT_LATER = "I couldn't send the text message just yet; it will follow shortly.";
+const NOTE_IT_DOWN = 'so please note it down now.';
+
+const ISSUE_WORDS: Record<IssueType, string> = {
+  billing: 'billing',
+  technical: 'technical',
+  account: 'account',
+};
+
+export const ENGLISH: CallerSentences = {
+  digits: (value) => value.split('').join(' '),
+  list: (words) =>
+    words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`,
+
+  assistant: {
+    systemPrompt: (company) =>
+      [
+        `You are the phone support agent of ${company}. Be brief, warm and clear: callers hear you, they cannot read.`,
+        'Before you create a case, add a comment or change contact details, repeat what you are about to do and wait for the caller to confirm.',
+        "Only ever discuss the caller's own cases. If a tool says it cannot find a case or cannot share details, say so; never guess or invent case data.",
+        'Read case numbers digit by digit. Never read out email addresses or phone numbers in full.',
+        'If the caller asks for a person, or you cannot help, use the transferCall tool.',
+        'When a tool answers, speak its answer in your own words without adding facts.',
+      ].join('\n'),
+    knownCaller: (firstName, openCases) =>
+      `The caller is ${firstName}, recognised from their phone number. Their open cases: ${openCases}`,
+    knownCallerWithoutCases: (firstName) =>
+      `The caller is ${firstName}, recognised from their phone number. They have no open cases.`,
+    unknownCaller:
+      'The caller was not recognised from their phone number: ask for their account number before opening a case, and do not discuss existing cases.',
+    greetKnown: (firstName, company, openCaseCount) =>
+      `Hi ${firstName}, thanks for calling ${company}.${
+        openCaseCount > 0
+          ? ` I can see you have ${openCaseCount === 1 ? 'an open case' : `${openCaseCount} open cases`}.`
+          : ''
+      } How can I help?`,
+    greetUnknown: (company) => `Thanks for calling ${company}. How can I help you today?`,
+    goodbye: (company) => `Thank you for calling ${company}. Goodbye.`,
+    oneMoment: 'One moment while I check that.',
+  },
+
+  failures: {
+    salesforce: {
+      [SalesforceErrorCode.AUTH_FAILED]: `I can't reach our customer records at the moment. ${TRY_LATER}`,
+      [SalesforceErrorCode.SESSION_EXPIRED]: `I lost my connection to our customer records just now. ${TRY_LATER}`,
+      [SalesforceErrorCode.RATE_LIMITED]: `Our records system is very busy right now. ${TRY_LATER}`,
+      [SalesforceErrorCode.UNAVAILABLE]: `Our records system isn't answering right now. ${TRY_LATER}`,
+      [SalesforceErrorCode.TIMEOUT]: `Our records system is taking too long to answer. ${TRY_LATER}`,
+      [SalesforceErrorCode.NOT_FOUND]:
+        "I couldn't find that record. Could you check the number and tell me again?",
+      [SalesforceErrorCode.VALIDATION]:
+        "Our records system didn't accept that. Could you tell me the details again, a little differently?",
+      [SalesforceErrorCode.MISCONFIGURED]: `I can't do that on this line right now because of a setup problem on our side. ${TRY_LATER}`,
+      [SalesforceErrorCode.UNKNOWN]: `Something went wrong on our side. ${TRY_LATER}`,
+    },
+    twilio: {
+      [TwilioErrorCode.RATE_LIMITED]: TEXT_LATER,
+      [TwilioErrorCode.INVALID_RECIPIENT]: `I can't send a text message to this number, ${NOTE_IT_DOWN}`,
+      [TwilioErrorCode.AUTH_FAILED]: `I can't send text messages at the moment, ${NOTE_IT_DOWN}`,
+      [TwilioErrorCode.UNAVAILABLE]: TEXT_LATER,
+      [TwilioErrorCode.TIMEOUT]: TEXT_LATER,
+      [TwilioErrorCode.REJECTED]: `I can't send a text message to this number, ${NOTE_IT_DOWN}`,
+      [TwilioErrorCode.NOT_CONFIGURED]: `I can't send text messages on this line, ${NOTE_IT_DOWN}`,
+    },
+    frontDoor: {
+      [VapiErrorCode.UNKNOWN_TOOL]:
+        "I'm sorry, I can't do that on this line. Is there something else I can help with?",
+      [VapiErrorCode.INVALID_ARGUMENTS]: "I didn't quite catch that. Could you say it again?",
+      [VapiErrorCode.INTERNAL]: `I'm sorry, something went wrong on our side. ${TRY_LATER}`,
+    },
+  },
+
+  questions: {
+    byTool: {
+      createSalesforceCase: {
+        subject: 'Could you give me a short title for the case?',
+      },
+      lookupCase: { caseNumber: 'Could you read me the case number, digit by digit?' },
+      addCaseComment: {
+        caseNumber: 'Which case is this about? Could you read me the case number?',
+        comment: 'What would you like me to add to the case?',
+      },
+      updateContact: {
+        email: "That email address doesn't look right. Could you spell it for me?",
+        phone: "That phone number doesn't look right. Could you say it again, digit by digit?",
+        mobilePhone: "That mobile number doesn't look right. Could you say it again, digit by digit?",
+      },
+    },
+    byArgument: {
+      accountNumber: 'Could you tell me your account number?',
+      issueType: 'Is this about billing, a technical problem, or your account?',
+      description: 'Could you describe the problem in a sentence or two?',
+      priority: 'How urgent is this: low, medium or high?',
+    },
+    generic: (argument) =>
+      `Could you tell me the ${argument.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}?`,
+  },
+
+  cases: {
+    status: ({ caseNumber, status, subject }) => {
+      const about = subject ? `, about "${subject.slice(0, 80)}",` : '';
+      return `Case ${ENGLISH.digits(caseNumber)}${about} is ${status.toLowerCase()}.`;
+    },
+    noneOpen: 'You have no open cases at the moment.',
+    oneOpen: 'You have one open case.',
+    someOpen: (count) => `Your ${count} most recent open cases:`,
+    notFound: (caseNumber) =>
+      `I couldn't find case ${ENGLISH.digits(caseNumber)} on your account. Could you check the number?`,
+    onlyForRecognisedCallers:
+      'For your privacy I can only discuss existing cases when you call from the phone number on your account. I can open a new case, or transfer you to a colleague.',
+    askAccountNumber: 'Could you tell me your account number?',
+    accountNotFound: (accountNumber) =>
+      `I couldn't find an account with the number ${ENGLISH.digits(accountNumber)}. Could you check it and tell me again?`,
+    opened: (caseNumber, issueType) =>
+      `I've opened case ${ENGLISH.digits(caseNumber)} for your ${ISSUE_WORDS[issueType]} issue.`,
+    willText: ' I will also text you the case number.',
+    queuedWillText:
+      "I've noted your request. Our system is slow right now, so you'll get a text with your case number shortly.",
+    queuedColleagueWillFollowUp:
+      "I've noted your request. Our system is slow right now, so a colleague will follow up with your case number.",
+    refused:
+      "I'm sorry, our records system would not accept that case. Could you describe the problem again in a few words?",
+    defaultSubject: { billing: 'Billing issue', technical: 'Technical issue', account: 'Account issue' },
+  },
+
+  comments: {
+    added: (caseNumber) => `I've added your comment to case ${ENGLISH.digits(caseNumber)}.`,
+    queued: (caseNumber) =>
+      `I've noted your comment, and it will be added to case ${ENGLISH.digits(caseNumber)} shortly.`,
+    refused:
+      "I'm sorry, our records system would not accept that comment. Could you say it again a little differently?",
+  },
+
+  contact: {
+    onlyForRecognisedCallers:
+      'I can only change contact details when you call from the phone number on your account. I can transfer you to a colleague who can help.',
+    fieldWords: {
+      email: 'email address',
+      phone: 'phone number',
+      mobilePhone: 'mobile number',
+      mailingStreet: 'street',
+      mailingCity: 'city',
+      mailingState: 'state',
+      mailingPostalCode: 'postal code',
+      mailingCountry: 'country',
+    },
+    invalidPhone: (field) => `That ${field} doesn't look right. Could you say it again, digit by digit?`,
+    nothingToUpdate: 'What would you like me to update: your email, phone number or address?',
+    updated: (fields) => `I've updated your ${fields}.`,
+    queued: (fields) => `I've noted the change to your ${fields}, and it will be saved shortly.`,
+    refused: (fields) =>
+      `I'm sorry, our records system would not accept that ${fields}. Could you check it and tell me again?`,
+  },
+
+  transfer: {
+    connecting: "I'm connecting you with a colleague now. Please stay on the line.",
+    unavailable: 'Transfers are not available on this line right now.',
+  },
+
+  sms: {
+    caseOpened: (caseNumber, company) =>
+      `Your case ${caseNumber} has been opened with ${company}. Reply or call us with this number for updates.`,
+  },
+};
