@@ -22,14 +22,14 @@ import {
   TaskWriteResult,
   TokenStatus,
 } from './salesforce.types';
-import { ApiRequest, SalesforceApi } from './salesforce-api';
+import { GatewayRequest, SalesforceGateway } from './salesforce-gateway';
 import {
   classifySalesforceCode,
   entryError,
   redactSalesforceMessage,
   SalesforceErrorEntry,
-  SalesforceHttp,
-} from './salesforce-http';
+  SalesforceTransport,
+} from './salesforce-transport';
 import {
   NormalisedPhone,
   normalisePhone,
@@ -136,7 +136,7 @@ const CONTACT_FIELD_LIMITS: Record<keyof ContactUpdate, [string, number]> = {
 };
 
 export interface SalesforceHttpClientDependencies {
-  http: SalesforceHttp;
+  http: SalesforceTransport;
   tokens: SalesforceTokenProvider;
   metrics: SalesforceMetrics;
   now?: () => number;
@@ -145,9 +145,9 @@ export interface SalesforceHttpClientDependencies {
 /** The `SalesforceClient` port over the REST API (undici, no SDK: see docs/salesforce.md, "Why no SDK"). */
 export class SalesforceHttpClient extends SalesforceClient implements OnModuleDestroy {
   private readonly logger = new Logger(SalesforceHttpClient.name);
-  private readonly api: SalesforceApi;
+  private readonly api: SalesforceGateway;
   private readonly budget: RequestBudget;
-  private readonly http: SalesforceHttp;
+  private readonly http: SalesforceTransport;
   private readonly tokens: SalesforceTokenProvider;
   private readonly region: CountryCode;
   private readonly now: () => number;
@@ -163,7 +163,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     this.now = dependencies.now ?? Date.now;
     this.region = phoneRegion(config.defaultPhoneRegion);
     this.budget = new RequestBudget(config, this.now);
-    this.api = new SalesforceApi(this.http, this.tokens, this.budget, dependencies.metrics, config);
+    this.api = new SalesforceGateway(this.http, this.tokens, this.budget, dependencies.metrics, config);
     this.schema = new SchemaChecker(this.api, config);
   }
 
@@ -172,7 +172,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     config: SalesforceConfig,
     options: { registry: Registry; tokenStore?: SalesforceTokenStore; now?: () => number },
   ): SalesforceHttpClient {
-    const http = new SalesforceHttp({
+    const http = new SalesforceTransport({
       requestTimeoutMs: config.requestTimeoutMs,
       connections: config.maxConcurrency,
     });
@@ -732,7 +732,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
       headers?: Record<string, string>;
     },
   ): Promise<CompositeSubresponse[]> {
-    const request: ApiRequest = {
+    const request: GatewayRequest = {
       operation,
       method: 'POST',
       path: '/composite',

@@ -3,8 +3,8 @@ import { Registry } from 'prom-client';
 import { buildSalesforceConfig, SalesforceConfig } from './salesforce.config';
 import { SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceMetrics } from './salesforce.metrics';
-import { SalesforceApi } from './salesforce-api';
-import { SalesforceHttp } from './salesforce-http';
+import { SalesforceGateway } from './salesforce-gateway';
+import { SalesforceTransport } from './salesforce-transport';
 import { SalesforceHttpClient } from './salesforce-http.client';
 import { RequestBudget } from './salesforce-request.budget';
 import { createTokenGrant } from './salesforce-token.grants';
@@ -35,18 +35,18 @@ if (!config) {
   const registry = new Registry();
   const created: { type: string; id: string }[] = [];
   let client: SalesforceHttpClient;
-  let http: SalesforceHttp;
-  let api: SalesforceApi;
+  let http: SalesforceTransport;
+  let api: SalesforceGateway;
 
   beforeAll(() => {
     const org = config!;
     client = SalesforceHttpClient.create(org, { registry });
     // A second stack for cleanup: the port has no delete, on purpose.
-    http = new SalesforceHttp({ requestTimeoutMs: org.requestTimeoutMs, connections: 2 });
+    http = new SalesforceTransport({ requestTimeoutMs: org.requestTimeoutMs, connections: 2 });
     const metrics = new SalesforceMetrics(registry);
     const store = new InMemorySalesforceTokenStore(org.refreshToken);
     const tokens = new SalesforceTokenProvider(org, http, createTokenGrant(org, store), metrics);
-    api = new SalesforceApi(http, tokens, new RequestBudget(org), metrics, org);
+    api = new SalesforceGateway(http, tokens, new RequestBudget(org), metrics, org);
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceConfig, salesforceConfig } from './salesforce.config';
 import { SalesforceMetrics } from './salesforce.metrics';
-import { SalesforceHttp } from './salesforce-http';
+import { SalesforceTransport } from './salesforce-transport';
 import { SalesforceHttpClient } from './salesforce-http.client';
 import { createTokenGrant } from './salesforce-token.grants';
 import { SalesforceTokenProvider } from './salesforce-token.provider';
@@ -33,27 +33,30 @@ function providers(tokenStore?: InjectionToken): Provider[] {
       useFactory: (registry: Registry) => new SalesforceMetrics(registry),
     },
     {
-      provide: SalesforceHttp,
+      provide: SalesforceTransport,
       inject: [salesforceConfig.KEY],
       useFactory: (config: SalesforceConfig) =>
-        new SalesforceHttp({ requestTimeoutMs: config.requestTimeoutMs, connections: config.maxConcurrency }),
+        new SalesforceTransport({
+          requestTimeoutMs: config.requestTimeoutMs,
+          connections: config.maxConcurrency,
+        }),
     },
     {
       provide: SalesforceTokenProvider,
-      inject: [salesforceConfig.KEY, SalesforceHttp, SalesforceTokenStore, SalesforceMetrics],
+      inject: [salesforceConfig.KEY, SalesforceTransport, SalesforceTokenStore, SalesforceMetrics],
       useFactory: (
         config: SalesforceConfig,
-        http: SalesforceHttp,
+        http: SalesforceTransport,
         store: SalesforceTokenStore,
         metrics: SalesforceMetrics,
       ) => new SalesforceTokenProvider(config, http, createTokenGrant(config, store), metrics),
     },
     {
       provide: SalesforceClient,
-      inject: [salesforceConfig.KEY, SalesforceHttp, SalesforceTokenProvider, SalesforceMetrics],
+      inject: [salesforceConfig.KEY, SalesforceTransport, SalesforceTokenProvider, SalesforceMetrics],
       useFactory: (
         config: SalesforceConfig,
-        http: SalesforceHttp,
+        http: SalesforceTransport,
         tokens: SalesforceTokenProvider,
         metrics: SalesforceMetrics,
       ) => new SalesforceHttpClient(config, { http, tokens, metrics }),

@@ -8,13 +8,12 @@ import {
   HttpMethod,
   HttpResponse,
   parseErrorEntries,
-  parseLimitInfo,
-  SalesforceHttp,
-} from './salesforce-http';
+  SalesforceTransport,
+} from './salesforce-transport';
 import { RequestBudget } from './salesforce-request.budget';
 import { AccessToken, SalesforceTokenProvider } from './salesforce-token.provider';
 
-export interface ApiRequest {
+export interface GatewayRequest {
   /** Metric label and error prefix, e.g. `findCallerByPhone.search`. */
   operation: string;
   method: HttpMethod;
@@ -27,12 +26,12 @@ export interface ApiRequest {
   idempotent: boolean;
 }
 
-export interface ApiResponse<T> {
+export interface GatewayResponse<T> {
   status: number;
   body: T;
 }
 
-export interface SalesforceApiOptions {
+export interface SalesforceGatewayOptions {
   apiVersion: string;
   retryAttempts: number;
   retryBaseDelayMs: number;
@@ -51,18 +50,18 @@ export function isAmbiguousFailure(error: unknown): boolean {
  * `401 INVALID_SESSION_ID`, usage and outcome metrics, and jittered exponential retries for idempotent
  * requests. Non-idempotent writes get `retryPolicy` to wrap their own check-then-write attempts.
  */
-export class SalesforceApi {
-  private readonly logger = new Logger('SalesforceApi');
+export class SalesforceGateway {
+  private readonly logger = new Logger('SalesforceGateway');
   readonly basePath: string;
   /** Jittered exponential retry on outage/timeout (decorrelated jitter, cockatiel's default generator). */
   readonly retryPolicy: RetryPolicy;
 
   constructor(
-    private readonly http: SalesforceHttp,
+    private readonly transport: SalesforceTransport,
     private readonly tokens: SalesforceTokenProvider,
     private readonly budget: RequestBudget,
     private readonly metrics: SalesforceMetrics,
-    options: SalesforceApiOptions,
+    options: SalesforceGatewayOptions,
   ) {
     this.basePath = `/services/data/v${options.apiVersion}`;
     this.retryPolicy = retry(handleWhen(isAmbiguousFailure), {
@@ -79,12 +78,12 @@ export class SalesforceApi {
     });
   }
 
-  request<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+  request<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     const policy: IPolicy = request.idempotent ? this.retryPolicy : noop;
     return policy.execute(() => this.budget.run(request.priority, () => this.attempt<T>(request)));
   }
 
-  private async attempt<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+  private async attempt<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     const token = await this.tokens.getToken();
     const first = await this.exchange(request, token);
     if (!isInvalidSession(first)) return this.finish<T>(request, token, first);
@@ -102,7 +101,7 @@ export class SalesforceApi {
     );
   }
 
-  private async exchange(request: ApiRequest, token: AccessToken): Promise<HttpResponse> {
+  private async exchange(request: GatewayRequest, token: AccessToken): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
       accept: 'application/json',
@@ -111,7 +110,7 @@ export class SalesforceApi {
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const stopTimer = this.metrics.requestDuration.startTimer({ operation: request.operation });
     try {
-      const response = await this.http.send({
+      const response = await this.transport.send({
         method: request.method,
         url: `${token.instanceUrl}${this.basePath}${request.path}`,
         headers,
@@ -133,7 +132,7 @@ export class SalesforceApi {
     }
   }
 
-  private finish<T>(request: ApiRequest, token: AccessToken, response: HttpResponse): ApiResponse<T> {
+  private finish<T>(request: GatewayRequest, token: AccessToken, response: HttpResponse): GatewayResponse<T> {
     if (response.status >= 300) {
       const error = dataApiError(response.status, response.text, request.operation);
       if (error.code === SalesforceErrorCode.RATE_LIMITED) this.budget.recordLimitExceeded();
@@ -146,7 +145,7 @@ export class SalesforceApi {
     return { status: response.status, body: parseBody<T>(response, request.operation) };
   }
 
-  private count(request: ApiRequest, outcome: string): void {
+  private count(request: GatewayRequest, outcome: string): void {
     this.metrics.requests.inc({ operation: request.operation, outcome: outcome.toLowerCase() });
   }
 }
@@ -173,4 +172,13 @@ function parseBody<T>(response: HttpResponse, operation: string): T {
       },
     );
   }
+}
+
+/** `Sforce-Limit-Info: api-usage=18/15000` (other items such as `per-app-api-usage=` may follow). */
+export function parseLimitInfo(
+  header: string | string[] | undefined,
+): { used: number; limit: number } | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const match = value ? /(?:^|[,;\s])api-usage=(\d+)\/(\d+)/.exec(value) : null;
+  return match ? { used: Number(match[1]), limit: Number(match[2]) } : undefined;
 }
