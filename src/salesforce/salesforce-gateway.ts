@@ -2,12 +2,14 @@ import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, IPolicy, noop, retry, RetryPolicy } from 'cockatiel';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceMetrics } from './salesforce.metrics';
-import { RequestPriority } from './salesforce.types';
+import { ApiUsage, RequestPriority, TokenStatus } from './salesforce.types';
 import {
   dataApiError,
+  entryError,
   HttpMethod,
   HttpResponse,
   parseErrorEntries,
+  SalesforceErrorEntry,
   SalesforceTransport,
 } from './salesforce-transport';
 import { RequestBudget } from './salesforce-request.budget';
@@ -31,6 +33,39 @@ export interface GatewayResponse<T> {
   body: T;
 }
 
+/** One subrequest of a `/composite` call; `path` is below the data API's base, as in a `GatewayRequest`. */
+export interface CompositeSubrequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  referenceId: string;
+  body?: unknown;
+  httpHeaders?: Record<string, string>;
+}
+
+export interface CompositeSubresponse {
+  body: unknown;
+  httpStatusCode: number;
+  referenceId: string;
+}
+
+export interface CompositeOptions {
+  priority: RequestPriority;
+  allOrNone: boolean;
+  idempotent: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface QueryResult<T> {
+  totalSize: number;
+  done: boolean;
+  records: T[];
+}
+
+/** The path of a SOQL query, for `request` or a `/composite` subrequest. */
+export function queryPath(soql: string): string {
+  return `/query?q=${encodeURIComponent(soql)}`;
+}
+
 export interface SalesforceGatewayOptions {
   apiVersion: string;
   retryAttempts: number;
@@ -48,11 +83,12 @@ export function isAmbiguousFailure(error: unknown): boolean {
 /**
  * Sends data-API requests: through the request budget, with a valid token, one refresh-and-replay on
  * `401 INVALID_SESSION_ID`, usage and outcome metrics, and jittered exponential retries for idempotent
- * requests. Non-idempotent writes get `retryPolicy` to wrap their own check-then-write attempts.
+ * requests. Non-idempotent writes get `retryPolicy` to wrap their own check-then-write attempts. `query` and
+ * `composite` are the two request shapes every part of the adapter uses.
  */
 export class SalesforceGateway {
   private readonly logger = new Logger('SalesforceGateway');
-  readonly basePath: string;
+  private readonly basePath: string;
   /** Jittered exponential retry on outage/timeout (decorrelated jitter, cockatiel's default generator). */
   readonly retryPolicy: RetryPolicy;
 
@@ -81,6 +117,72 @@ export class SalesforceGateway {
   request<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     const policy: IPolicy = request.idempotent ? this.retryPolicy : noop;
     return policy.execute(() => this.budget.run(request.priority, () => this.attempt<T>(request)));
+  }
+
+  /** The records of a SOQL query: its first batch, `nextRecordsUrl` is not followed. A read, so retried. */
+  async query<T>(operation: string, soql: string, priority: RequestPriority): Promise<T[]> {
+    const response = await this.request<QueryResult<T>>({
+      operation,
+      method: 'GET',
+      path: queryPath(soql),
+      priority,
+      idempotent: true,
+    });
+    return response.body.records;
+  }
+
+  /**
+   * One `/composite` request, answered in the order of `subrequests`; the first failed subrequest (not a
+   * PROCESSING_HALTED echo) becomes the error.
+   */
+  async composite(
+    operation: string,
+    subrequests: CompositeSubrequest[],
+    options: CompositeOptions,
+  ): Promise<CompositeSubresponse[]> {
+    const compositeRequest = subrequests.map(({ method, path, referenceId, body, httpHeaders }) => ({
+      method,
+      url: `${this.basePath}${path}`,
+      referenceId,
+      body,
+      httpHeaders,
+    }));
+    const response = await this.request<{ compositeResponse: CompositeSubresponse[] }>({
+      operation,
+      method: 'POST',
+      path: '/composite',
+      body: { allOrNone: options.allOrNone, compositeRequest },
+      headers: options.headers,
+      priority: options.priority,
+      idempotent: options.idempotent,
+    });
+    const results = response.body.compositeResponse;
+    const failures = results.filter((result) => result.httpStatusCode >= 300);
+    if (failures.length > 0) {
+      const entriesOf = (result: CompositeSubresponse): SalesforceErrorEntry[] =>
+        Array.isArray(result.body) ? (result.body as SalesforceErrorEntry[]) : [];
+      const cause =
+        failures.find(
+          (result) => !entriesOf(result).some((entry) => entry.errorCode === 'PROCESSING_HALTED'),
+        ) ?? failures[0];
+      throw entryError(entriesOf(cause)[0], cause.httpStatusCode, operation);
+    }
+    return subrequests.map(
+      (subrequest) =>
+        results.find((result) => result.referenceId === subrequest.referenceId) ?? {
+          body: undefined,
+          httpStatusCode: 0,
+          referenceId: subrequest.referenceId,
+        },
+    );
+  }
+
+  tokenStatus(): TokenStatus {
+    return this.tokens.status();
+  }
+
+  apiUsage(): ApiUsage | undefined {
+    return this.budget.apiUsage();
   }
 
   private async attempt<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {

@@ -22,10 +22,9 @@ import {
   TaskWriteResult,
   TokenStatus,
 } from './salesforce.types';
-import { GatewayRequest, SalesforceGateway } from './salesforce-gateway';
+import { CompositeSubrequest, queryPath, QueryResult, SalesforceGateway } from './salesforce-gateway';
 import {
   classifySalesforceCode,
-  entryError,
   redactSalesforceMessage,
   SalesforceErrorEntry,
   SalesforceTransport,
@@ -87,30 +86,10 @@ interface CaseRow extends SObject {
   Description?: string | null;
 }
 
-interface QueryResult<T> {
-  totalSize: number;
-  done: boolean;
-  records: T[];
-}
-
 interface SaveResult {
   id?: string;
   success: boolean;
   errors: SalesforceErrorEntry[];
-}
-
-interface CompositeSubresponse {
-  body: unknown;
-  httpStatusCode: number;
-  referenceId: string;
-}
-
-interface CompositeSubrequest {
-  method: 'GET' | 'POST' | 'PATCH';
-  url: string;
-  referenceId: string;
-  body?: unknown;
-  httpHeaders?: Record<string, string>;
 }
 
 const CASE_FIELDS =
@@ -145,10 +124,8 @@ export interface SalesforceHttpClientDependencies {
 /** The `SalesforceClient` port over the REST API (undici, no SDK: see docs/salesforce.md, "Why no SDK"). */
 export class SalesforceHttpClient extends SalesforceClient implements OnModuleDestroy {
   private readonly logger = new Logger(SalesforceHttpClient.name);
-  private readonly api: SalesforceGateway;
-  private readonly budget: RequestBudget;
+  private readonly gateway: SalesforceGateway;
   private readonly http: SalesforceTransport;
-  private readonly tokens: SalesforceTokenProvider;
   private readonly region: CountryCode;
   private readonly now: () => number;
   private readonly schema: SchemaChecker;
@@ -159,12 +136,17 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
   ) {
     super();
     this.http = dependencies.http;
-    this.tokens = dependencies.tokens;
     this.now = dependencies.now ?? Date.now;
     this.region = phoneRegion(config.defaultPhoneRegion);
-    this.budget = new RequestBudget(config, this.now);
-    this.api = new SalesforceGateway(this.http, this.tokens, this.budget, dependencies.metrics, config);
-    this.schema = new SchemaChecker(this.api, config);
+    const budget = new RequestBudget(config, this.now);
+    this.gateway = new SalesforceGateway(
+      this.http,
+      dependencies.tokens,
+      budget,
+      dependencies.metrics,
+      config,
+    );
+    this.schema = new SchemaChecker(this.gateway, config);
   }
 
   /** Assembles the client and its collaborators (HTTP pool, token provider) from configuration. */
@@ -192,11 +174,11 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
   }
 
   tokenStatus(): TokenStatus {
-    return this.tokens.status();
+    return this.gateway.tokenStatus();
   }
 
   apiUsage(): ApiUsage | undefined {
-    return this.budget.apiUsage();
+    return this.gateway.apiUsage();
   }
 
   checkSchema(): Promise<string[]> {
@@ -213,7 +195,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     const sosl =
       `FIND {${soslTerm(caller.national)}} IN PHONE FIELDS RETURNING ` +
       `Contact(${CONTACT_FIELDS}), Account(${ACCOUNT_FIELDS}) LIMIT 50`;
-    const search = await this.api.request<{ searchRecords: SObject[] }>({
+    const search = await this.gateway.request<{ searchRecords: SObject[] }>({
       operation: 'findCallerByPhone.search',
       method: 'GET',
       path: `/search?q=${encodeURIComponent(sosl)}`,
@@ -272,17 +254,17 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     const accountQuery =
       `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE LastModifiedDate >= ${since} ` +
       `AND Phone LIKE ${tail} ORDER BY LastModifiedDate DESC LIMIT 200`;
-    const [contacts, accounts] = await this.composite(
+    const [contacts, accounts] = await this.gateway.composite(
       'findCallerByPhone.recent',
       [
         {
           method: 'GET',
-          url: this.url(`/query?q=${encodeURIComponent(contactQuery)}`),
+          path: queryPath(contactQuery),
           referenceId: 'contacts',
         },
         {
           method: 'GET',
-          url: this.url(`/query?q=${encodeURIComponent(accountQuery)}`),
+          path: queryPath(accountQuery),
           referenceId: 'accounts',
         },
       ],
@@ -314,7 +296,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
   ): Promise<AccountRef | null> {
     const wanted = accountNumber.trim();
     if (wanted.length === 0 || wanted.length > 40) return null;
-    const rows = await this.query<AccountRow>(
+    const rows = await this.gateway.query<AccountRow>(
       'findAccountByNumber',
       `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE AccountNumber = ${soqlString(wanted)} LIMIT 2`,
       priority,
@@ -334,7 +316,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     if (wanted.length === 0 || wanted.length > 30) return null;
     // Callers drop leading zeros ("case 1027" for 00001027); the default auto-number format has eight digits.
     const candidates = /^\d{1,7}$/.test(wanted) ? [wanted, wanted.padStart(8, '0')] : [wanted];
-    const rows = await this.query<CaseRow>(
+    const rows = await this.gateway.query<CaseRow>(
       'getCaseByNumber',
       `SELECT ${CASE_FIELDS} FROM Case WHERE CaseNumber IN ${soqlStringList(candidates)} LIMIT 2`,
       priority,
@@ -353,7 +335,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
         ? `AccountId = ${soqlId(owner.accountId)}`
         : undefined;
     if (!condition) return [];
-    const rows = await this.query<CaseRow>(
+    const rows = await this.gateway.query<CaseRow>(
       'listOpenCases',
       `SELECT ${CASE_FIELDS} FROM Case WHERE ${condition} AND IsClosed = false ` +
         `ORDER BY CreatedDate DESC LIMIT ${Math.max(1, Math.min(Math.floor(limit), 200))}`,
@@ -369,7 +351,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
    */
   createCase(input: NewCase, priority: RequestPriority = 'live'): Promise<CreatedCase> {
     const body = this.caseBody(input);
-    return this.api.retryPolicy.execute(async ({ attempt }) => {
+    return this.gateway.retryPolicy.execute(async ({ attempt }) => {
       if (attempt > 0) {
         const existing = await this.findCaseByIdempotencyKey(input.idempotencyKey, priority, input);
         if (existing) return existing;
@@ -391,25 +373,25 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     const write: CompositeSubrequest = field
       ? {
           method: 'PATCH',
-          url: this.url(`/sobjects/Case/${field}/${encodeURIComponent(idempotencyValue(key))}`),
+          path: `/sobjects/Case/${field}/${encodeURIComponent(idempotencyValue(key))}`,
           referenceId: 'refCase',
           body,
           httpHeaders: autoAssign,
         }
       : {
           method: 'POST',
-          url: this.url('/sobjects/Case'),
+          path: '/sobjects/Case',
           referenceId: 'refCase',
           body,
           httpHeaders: autoAssign,
         };
-    const [created, read] = await this.composite(
+    const [created, read] = await this.gateway.composite(
       'createCase',
       [
         write,
         {
           method: 'GET',
-          url: this.url('/sobjects/Case/@{refCase.id}?fields=CaseNumber'),
+          path: '/sobjects/Case/@{refCase.id}?fields=CaseNumber',
           referenceId: 'refCaseNumber',
         },
       ],
@@ -457,7 +439,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
   ): Promise<CreatedCase | null> {
     const field = this.config.caseExternalIdField;
     if (field) {
-      const rows = await this.query<CaseRow>(
+      const rows = await this.gateway.query<CaseRow>(
         'findCaseByIdempotencyKey',
         `SELECT Id, CaseNumber FROM Case WHERE ${field} = ${soqlString(idempotencyValue(idempotencyKey))} LIMIT 1`,
         priority,
@@ -472,7 +454,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
         : owner.accountId
           ? ` AND AccountId = ${soqlId(owner.accountId)}`
           : ' AND ContactId = null AND AccountId = null';
-    const rows = await this.query<CaseRow>(
+    const rows = await this.gateway.query<CaseRow>(
       'findCaseByIdempotencyKey',
       `SELECT Id, CaseNumber, Description FROM Case WHERE CreatedDate >= ${since}${ownerCondition} ` +
         `ORDER BY CreatedDate DESC LIMIT ${owner ? 200 : 2000}`,
@@ -492,7 +474,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     body: string,
     priority: RequestPriority = 'live',
   ): Promise<{ id: string }> {
-    const response = await this.api.request<SaveResult>({
+    const response = await this.gateway.request<SaveResult>({
       operation: 'addCaseComment',
       method: 'POST',
       path: '/sobjects/CaseComment',
@@ -517,7 +499,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     priority: RequestPriority = 'live',
   ): Promise<{ id: string } | null> {
     const parentId = soqlId(checkedId(caseId, 'caseId'));
-    const rows = await this.query<SObject & { CommentBody?: string | null }>(
+    const rows = await this.gateway.query<SObject & { CommentBody?: string | null }>(
       'findCaseComment',
       `SELECT Id, CommentBody FROM CaseComment WHERE ParentId = ${parentId} ORDER BY CreatedDate DESC LIMIT 200`,
       priority,
@@ -536,7 +518,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     priority: RequestPriority = 'live',
   ): Promise<void> {
     const body = this.contactBody(fields);
-    await this.api.request<void>({
+    await this.gateway.request<void>({
       operation: 'updateContact',
       method: 'PATCH',
       path: `/sobjects/Contact/${checkedId(contactId, 'contactId')}`,
@@ -585,7 +567,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
    * ids already have their Task (`findCallTasks`) and sends only the rest.
    */
   private createTaskBatch(tasks: NewCallTask[], priority: RequestPriority): Promise<TaskWriteResult[]> {
-    return this.api.retryPolicy.execute(async ({ attempt }) => {
+    return this.gateway.retryPolicy.execute(async ({ attempt }) => {
       const invalid = new Map<NewCallTask, TaskWriteResult>();
       for (const task of tasks) {
         const problem = taskProblem(task);
@@ -617,7 +599,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
   }
 
   private async sendTasks(tasks: NewCallTask[], priority: RequestPriority): Promise<SaveResult[]> {
-    const response = await this.api.request<SaveResult[]>({
+    const response = await this.gateway.request<SaveResult[]>({
       operation: 'createCallTasks',
       method: 'POST',
       path: '/composite/sobjects',
@@ -638,7 +620,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
     const wanted = [...new Set(callIds.filter((id) => id.length > 0 && id.length <= 255))];
     const found = new Map<string, string>();
     for (const chunk of urlSizedChunks(wanted)) {
-      const rows = await this.query<SObject & { CallObject: string }>(
+      const rows = await this.gateway.query<SObject & { CallObject: string }>(
         'findCallTasks',
         `SELECT Id, CallObject FROM Task WHERE CallObject IN ${soqlStringList(chunk)}`,
         priority,
@@ -660,9 +642,9 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
   ): Promise<{ contentDocumentId: string }> {
     const parentId = checkedId(taskId, 'taskId');
     const cleanTitle = truncateCharacters(title.trim() || 'Call transcript', SUBJECT_MAX);
-    return this.api.retryPolicy.execute(async ({ attempt }) => {
+    return this.gateway.retryPolicy.execute(async ({ attempt }) => {
       if (attempt > 0) {
-        const rows = await this.query<SObject & { ContentDocumentId: string }>(
+        const rows = await this.gateway.query<SObject & { ContentDocumentId: string }>(
           'attachTranscript.find',
           `SELECT Id, ContentDocumentId FROM ContentVersion WHERE FirstPublishLocationId = ${soqlId(parentId)} ` +
             `AND Title = ${soqlString(cleanTitle)} LIMIT 1`,
@@ -670,12 +652,12 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
         );
         if (rows[0]) return { contentDocumentId: rows[0].ContentDocumentId };
       }
-      const [, read] = await this.composite(
+      const [, read] = await this.gateway.composite(
         'attachTranscript',
         [
           {
             method: 'POST',
-            url: this.url('/sobjects/ContentVersion'),
+            path: '/sobjects/ContentVersion',
             referenceId: 'refVersion',
             body: {
               Title: cleanTitle,
@@ -686,7 +668,7 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
           },
           {
             method: 'GET',
-            url: this.url('/sobjects/ContentVersion/@{refVersion.id}?fields=ContentDocumentId'),
+            path: '/sobjects/ContentVersion/@{refVersion.id}?fields=ContentDocumentId',
             referenceId: 'refDocument',
           },
         ],
@@ -702,65 +684,6 @@ export class SalesforceHttpClient extends SalesforceClient implements OnModuleDe
       }
       return { contentDocumentId };
     });
-  }
-
-  // ---- plumbing --------------------------------------------------------------------------------------------
-
-  private url(path: string): string {
-    return `${this.api.basePath}${path}`;
-  }
-
-  private async query<T>(operation: string, soql: string, priority: RequestPriority): Promise<T[]> {
-    const response = await this.api.request<QueryResult<T>>({
-      operation,
-      method: 'GET',
-      path: `/query?q=${encodeURIComponent(soql)}`,
-      priority,
-      idempotent: true,
-    });
-    return response.body.records;
-  }
-
-  /** One `/composite` request; the first failed subrequest (not a PROCESSING_HALTED echo) becomes the error. */
-  private async composite(
-    operation: string,
-    compositeRequest: CompositeSubrequest[],
-    options: {
-      priority: RequestPriority;
-      allOrNone: boolean;
-      idempotent: boolean;
-      headers?: Record<string, string>;
-    },
-  ): Promise<CompositeSubresponse[]> {
-    const request: GatewayRequest = {
-      operation,
-      method: 'POST',
-      path: '/composite',
-      body: { allOrNone: options.allOrNone, compositeRequest },
-      headers: options.headers,
-      priority: options.priority,
-      idempotent: options.idempotent,
-    };
-    const response = await this.api.request<{ compositeResponse: CompositeSubresponse[] }>(request);
-    const results = response.body.compositeResponse;
-    const failures = results.filter((result) => result.httpStatusCode >= 300);
-    if (failures.length > 0) {
-      const entriesOf = (result: CompositeSubresponse): SalesforceErrorEntry[] =>
-        Array.isArray(result.body) ? (result.body as SalesforceErrorEntry[]) : [];
-      const cause =
-        failures.find(
-          (result) => !entriesOf(result).some((entry) => entry.errorCode === 'PROCESSING_HALTED'),
-        ) ?? failures[0];
-      throw entryError(entriesOf(cause)[0], cause.httpStatusCode, operation);
-    }
-    return compositeRequest.map(
-      (subrequest) =>
-        results.find((result) => result.referenceId === subrequest.referenceId) ?? {
-          body: undefined,
-          httpStatusCode: 0,
-          referenceId: subrequest.referenceId,
-        },
-    );
   }
 }
 
