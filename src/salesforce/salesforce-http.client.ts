@@ -13,7 +13,6 @@ import {
   CallerMatch,
   CaseOwner,
   CaseRecord,
-  ContactRef,
   ContactUpdate,
   CreatedCase,
   NewCallTask,
@@ -23,12 +22,7 @@ import {
   TokenStatus,
 } from './salesforce.types';
 import { CompositeSubrequest, queryPath, QueryResult, SalesforceGateway } from './salesforce-gateway';
-import {
-  classifySalesforceCode,
-  redactSalesforceMessage,
-  SalesforceErrorEntry,
-  SalesforceTransport,
-} from './salesforce-transport';
+import { classifySalesforceCode, redactSalesforceMessage, SalesforceTransport } from './salesforce-transport';
 import {
   NormalisedPhone,
   normalisePhone,
@@ -38,7 +32,25 @@ import {
 } from './salesforce-phone';
 import { RequestBudget } from './salesforce-request.budget';
 import { SchemaChecker } from './salesforce-schema.checker';
-import { caseCommentBody, truncateCharacters } from './salesforce-text';
+import {
+  AccountRow,
+  ACCOUNT_FIELDS,
+  CASE_FIELDS,
+  CaseRow,
+  checkedId,
+  CONTACT_FIELDS,
+  ContactRow,
+  distinctById,
+  invalidField,
+  isType,
+  SaveResult,
+  savedId,
+  SObject,
+  toAccountRef,
+  toCaseRecord,
+  toContactRef,
+} from './salesforce-rows';
+import { caseCommentBody, LONG_TEXT_MAX, SUBJECT_MAX, truncateCharacters } from './salesforce-text';
 import { createTokenGrant } from './salesforce-token.grants';
 import { SalesforceTokenProvider } from './salesforce-token.provider';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
@@ -52,54 +64,6 @@ import {
   soslTerm,
 } from './soql';
 
-interface SObject {
-  attributes?: { type: string; url?: string };
-  Id: string;
-}
-
-interface ContactRow extends SObject {
-  FirstName?: string | null;
-  LastName: string;
-  AccountId?: string | null;
-  Account?: { Name: string; AccountNumber?: string | null } | null;
-  Phone?: string | null;
-  MobilePhone?: string | null;
-}
-
-interface AccountRow extends SObject {
-  Name: string;
-  AccountNumber?: string | null;
-  Phone?: string | null;
-}
-
-interface CaseRow extends SObject {
-  CaseNumber: string;
-  Subject?: string | null;
-  Status: string;
-  Priority?: string | null;
-  Type?: string | null;
-  ContactId?: string | null;
-  AccountId?: string | null;
-  IsClosed: boolean;
-  CreatedDate: string;
-  LastModifiedDate?: string | null;
-  Description?: string | null;
-}
-
-interface SaveResult {
-  id?: string;
-  success: boolean;
-  errors: SalesforceErrorEntry[];
-}
-
-const CASE_FIELDS =
-  'Id, CaseNumber, Subject, Status, Priority, Type, ContactId, AccountId, IsClosed, CreatedDate, LastModifiedDate';
-const CONTACT_FIELDS =
-  'Id, FirstName, LastName, AccountId, Account.Name, Account.AccountNumber, Phone, MobilePhone';
-const ACCOUNT_FIELDS = 'Id, Name, AccountNumber, Phone';
-
-const SUBJECT_MAX = 255;
-const LONG_TEXT_MAX = 32_000;
 const TASK_BATCH_MAX = 200;
 /** Keeps `CallObject IN (…)` query URLs well below Salesforce's 16,384-byte URI limit. */
 const MAX_ENCODED_IN_LIST = 12_000;
@@ -706,45 +670,6 @@ function urlSizedChunks(values: string[]): string[][] {
   return chunks;
 }
 
-function isType<T extends SObject>(type: string): (record: SObject) => record is T {
-  return (record): record is T => record.attributes?.type === type;
-}
-
-function distinctById<T extends SObject>(rows: T[]): T[] {
-  const seen = new Map<string, T>();
-  for (const row of rows) if (!seen.has(row.Id)) seen.set(row.Id, row);
-  return [...seen.values()];
-}
-
-function toContactRef(row: ContactRow): ContactRef {
-  return {
-    id: row.Id,
-    firstName: row.FirstName ?? undefined,
-    lastName: row.LastName,
-    accountId: row.AccountId ?? undefined,
-  };
-}
-
-function toAccountRef(row: AccountRow): AccountRef {
-  return { id: row.Id, name: row.Name, accountNumber: row.AccountNumber ?? undefined };
-}
-
-function toCaseRecord(row: CaseRow): CaseRecord {
-  return {
-    id: row.Id,
-    caseNumber: row.CaseNumber,
-    subject: row.Subject ?? undefined,
-    status: row.Status,
-    priority: row.Priority ?? undefined,
-    type: row.Type ?? undefined,
-    contactId: row.ContactId ?? undefined,
-    accountId: row.AccountId ?? undefined,
-    isClosed: row.IsClosed,
-    createdDate: row.CreatedDate,
-    lastModifiedDate: row.LastModifiedDate ?? undefined,
-  };
-}
-
 /** Keys are tool-call ids; anything outside a safe alphabet or too long is hashed so markers and URLs stay clean. */
 function idempotencyValue(key: string): string {
   return /^[\w.:-]{1,80}$/.test(key) ? key : createHash('sha256').update(key).digest('hex').slice(0, 40);
@@ -752,25 +677,6 @@ function idempotencyValue(key: string): string {
 
 export function caseMarker(key: string): string {
   return `[vc:${idempotencyValue(key)}]`;
-}
-
-function checkedId(value: string, name: string): string {
-  if (!isSalesforceId(value)) throw invalidField(name, 'is not a Salesforce record id');
-  return value;
-}
-
-function invalidField(name: string, problem: string): SalesforceError {
-  return new SalesforceError(SalesforceErrorCode.VALIDATION, `${name} ${problem}`, false);
-}
-
-function savedId(result: SaveResult, operation: string): string {
-  if (!result.id)
-    throw new SalesforceError(
-      SalesforceErrorCode.UNKNOWN,
-      `Salesforce ${operation}: no id in the answer`,
-      false,
-    );
-  return result.id;
 }
 
 function taskProblem(task: NewCallTask): string | undefined {
