@@ -9,6 +9,7 @@ import {
 import { buildSalesforceConfig } from './salesforce.config';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { NewCallTask, NewCase } from './salesforce.types';
+import { createSalesforceClient } from './salesforce-client.factory';
 import { SalesforceHttpClient } from './salesforce-http.client';
 import { InMemorySalesforceTokenStore } from './salesforce-token.store';
 
@@ -59,12 +60,12 @@ async function harness(
     ...options.env,
   });
   const registry = new Registry();
-  const client = SalesforceHttpClient.create(config, { registry, tokenStore: options.store });
+  const salesforce = createSalesforceClient(config, { registry, tokenStore: options.store });
   open.push(async () => {
-    await client.close();
+    await salesforce.close();
     await fake.close();
   });
-  return { fake, client, registry };
+  return { fake, client: salesforce.client, registry };
 }
 
 function newCase(overrides: Partial<NewCase> = {}): NewCase {

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { CountryCode } from 'libphonenumber-js';
-import { Registry } from 'prom-client';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceConfig } from './salesforce.config';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
-import { SalesforceMetrics } from './salesforce.metrics';
 import {
   AccountRef,
   ApiUsage,
@@ -22,7 +20,7 @@ import {
   TokenStatus,
 } from './salesforce.types';
 import { CompositeSubrequest, queryPath, QueryResult, SalesforceGateway } from './salesforce-gateway';
-import { classifySalesforceCode, redactSalesforceMessage, SalesforceTransport } from './salesforce-transport';
+import { classifySalesforceCode, redactSalesforceMessage } from './salesforce-transport';
 import {
   NormalisedPhone,
   normalisePhone,
@@ -30,7 +28,6 @@ import {
   phoneTailDigits,
   storedPhoneMatches,
 } from './salesforce-phone';
-import { RequestBudget } from './salesforce-request.budget';
 import { SchemaChecker } from './salesforce-schema.checker';
 import {
   AccountRow,
@@ -51,9 +48,6 @@ import {
   toContactRef,
 } from './salesforce-rows';
 import { caseCommentBody, LONG_TEXT_MAX, SUBJECT_MAX, truncateCharacters } from './salesforce-text';
-import { createTokenGrant } from './salesforce-token.grants';
-import { SalesforceTokenProvider } from './salesforce-token.provider';
-import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
 import {
   isSalesforceId,
   soqlDateTime,
@@ -78,63 +72,20 @@ const CONTACT_FIELD_LIMITS: Record<keyof ContactUpdate, [string, number]> = {
   mailingCountry: ['MailingCountry', 80],
 };
 
-export interface SalesforceHttpClientDependencies {
-  http: SalesforceTransport;
-  tokens: SalesforceTokenProvider;
-  metrics: SalesforceMetrics;
-  now?: () => number;
-}
-
 /** The `SalesforceClient` port over the REST API (undici, no SDK: see docs/salesforce.md, "Why no SDK"). */
-export class SalesforceHttpClient extends SalesforceClient implements OnModuleDestroy {
+export class SalesforceHttpClient extends SalesforceClient {
   private readonly logger = new Logger(SalesforceHttpClient.name);
-  private readonly gateway: SalesforceGateway;
-  private readonly http: SalesforceTransport;
   private readonly region: CountryCode;
-  private readonly now: () => number;
   private readonly schema: SchemaChecker;
 
   constructor(
+    private readonly gateway: SalesforceGateway,
     private readonly config: SalesforceConfig,
-    dependencies: SalesforceHttpClientDependencies,
+    private readonly now: () => number = Date.now,
   ) {
     super();
-    this.http = dependencies.http;
-    this.now = dependencies.now ?? Date.now;
     this.region = phoneRegion(config.defaultPhoneRegion);
-    const budget = new RequestBudget(config, this.now);
-    this.gateway = new SalesforceGateway(
-      this.http,
-      dependencies.tokens,
-      budget,
-      dependencies.metrics,
-      config,
-    );
-    this.schema = new SchemaChecker(this.gateway, config);
-  }
-
-  /** Assembles the client and its collaborators (HTTP pool, token provider) from configuration. */
-  static create(
-    config: SalesforceConfig,
-    options: { registry: Registry; tokenStore?: SalesforceTokenStore; now?: () => number },
-  ): SalesforceHttpClient {
-    const http = new SalesforceTransport({
-      requestTimeoutMs: config.requestTimeoutMs,
-      connections: config.maxConcurrency,
-    });
-    const metrics = new SalesforceMetrics(options.registry);
-    const store = options.tokenStore ?? new InMemorySalesforceTokenStore(config.refreshToken);
-    const grant = createTokenGrant(config, store, options.now);
-    const tokens = new SalesforceTokenProvider(config, http, grant, metrics, options.now);
-    return new SalesforceHttpClient(config, { http, tokens, metrics, now: options.now });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.close();
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
+    this.schema = new SchemaChecker(gateway, config);
   }
 
   tokenStatus(): TokenStatus {

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
+import { SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceModule } from './salesforce.module';
 import { SalesforceHttpClient } from './salesforce-http.client';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
@@ -59,6 +60,23 @@ describe('SalesforceModule', () => {
       'findAccountByNumber',
     );
     await moduleRef.close();
+  });
+
+  it('should close its connection pool when the module closes', async () => {
+    process.env.SALESFORCE_RETRY_ATTEMPTS = '0';
+    const moduleRef = await Test.createTestingModule({
+      imports: [TestMetricsModule, SalesforceModule],
+    }).compile();
+    await moduleRef.init();
+    const client = moduleRef.get(SalesforceClient);
+    await client.findAccountByNumber('MOD-2');
+
+    await moduleRef.close();
+
+    await expect(client.findAccountByNumber('MOD-2')).rejects.toMatchObject({
+      code: SalesforceErrorCode.UNAVAILABLE,
+      message: expect.stringContaining('UND_ERR_DESTROYED'),
+    });
   });
 
   it('should use the token store it is given', async () => {

@@ -9,7 +9,7 @@ import {
 import { FakeClock } from '../../src/delivery/testing/fake-clock';
 import { FakeSmsSender } from '../../src/delivery/testing/fake-sms-sender';
 import { buildSalesforceConfig } from '../../src/salesforce/salesforce.config';
-import { SalesforceHttpClient } from '../../src/salesforce/salesforce-http.client';
+import { createSalesforceClient, SalesforceAssembly } from '../../src/salesforce/salesforce-client.factory';
 import { Database } from '../../src/store/database.factory';
 import { createTestDatabase, openTestDatabase, TestDatabase } from '../../src/store/testing/test-database';
 
@@ -27,7 +27,7 @@ describe.each(['sqlite', 'postgres'] as const)('a CaseComment with a lost respon
   let database: TestDatabase;
   let db: Database;
   let fake: SalesforceFake;
-  let client: SalesforceHttpClient;
+  let salesforce: SalesforceAssembly;
   let clock: FakeClock;
   let outbox: DeliveryHarness;
 
@@ -44,11 +44,11 @@ describe.each(['sqlite', 'postgres'] as const)('a CaseComment with a lost respon
       SALESFORCE_RETRY_ATTEMPTS: '2',
       SALESFORCE_RETRY_BASE_DELAY_MS: '5',
     });
-    client = SalesforceHttpClient.create(config, { registry: new Registry() });
+    salesforce = createSalesforceClient(config, { registry: new Registry() });
     clock = new FakeClock();
     outbox = createDeliveryHarness({
       db,
-      salesforce: client,
+      salesforce: salesforce.client,
       sms: new FakeSmsSender(),
       clock,
       config: { backoffBaseMs: 1000, backoffMaxMs: 60_000 },
@@ -56,7 +56,7 @@ describe.each(['sqlite', 'postgres'] as const)('a CaseComment with a lost respon
   });
 
   afterEach(async () => {
-    await client.close();
+    await salesforce.close();
     await fake.close();
     await db.destroy();
     await database.drop();
