@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { SalesforceConfig } from './salesforce.config';
 import { SalesforceMetrics } from './salesforce.metrics';
 import { SalesforceGateway } from './salesforce-gateway';
-import { SalesforceHttpClient } from './salesforce-http.client';
+import { SalesforceRestClient } from './salesforce-rest.client';
 import { RequestBudget } from './salesforce-request.budget';
 import { createTokenGrant } from './salesforce-token.grants';
 import { SalesforceTokenProvider } from './salesforce-token.provider';
@@ -18,7 +18,7 @@ export interface SalesforceClientOptions {
 }
 
 export interface SalesforceAssembly {
-  client: SalesforceHttpClient;
+  client: SalesforceRestClient;
   /** For requests the port has, on purpose, no method for (the contract test deletes what it created). */
   gateway: SalesforceGateway;
   /** Closes the connection pool; the client cannot be used afterwards. */
@@ -44,7 +44,7 @@ export function createSalesforceClient(
   const budget = new RequestBudget(config, options.now);
   const gateway = new SalesforceGateway(transport, tokens, budget, metrics, config);
   return {
-    client: new SalesforceHttpClient(gateway, config, options.now),
+    client: new SalesforceRestClient(gateway, config, options.now),
     gateway,
     close: () => transport.close(),
   };

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { buildSalesforceConfig, SalesforceConfig } from './salesforce.config';
 import { SalesforceErrorCode } from './salesforce.errors';
 import { createSalesforceClient, SalesforceAssembly } from './salesforce-client.factory';
-import { SalesforceHttpClient } from './salesforce-http.client';
+import { SalesforceRestClient } from './salesforce-rest.client';
 
 /**
  * The adapter's core checks against a real org (a sandbox or scratch org, never production): the fake and
@@ -29,7 +29,7 @@ if (!config) {
   const registry = new Registry();
   const created: { type: string; id: string }[] = [];
   let salesforce: SalesforceAssembly;
-  let client: SalesforceHttpClient;
+  let client: SalesforceRestClient;
 
   beforeAll(() => {
     salesforce = createSalesforceClient(config!, { registry });

@@ -6,7 +6,7 @@ import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceModule } from './salesforce.module';
-import { SalesforceHttpClient } from './salesforce-http.client';
+import { SalesforceRestClient } from './salesforce-rest.client';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
 
 // Token and retry logs are expected here; keep the test output readable.
@@ -45,7 +45,7 @@ describe('SalesforceModule', () => {
     await fake.close();
   });
 
-  it('should provide the HTTP client behind the port, with an in-memory token store by default', async () => {
+  it('should provide the REST client behind the port, with an in-memory token store by default', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [TestMetricsModule, SalesforceModule],
     }).compile();
@@ -53,7 +53,7 @@ describe('SalesforceModule', () => {
     const client = moduleRef.get(SalesforceClient);
     fake.insert('Account', { Name: 'Acme', AccountNumber: 'MOD-1' });
 
-    expect(client).toBeInstanceOf(SalesforceHttpClient);
+    expect(client).toBeInstanceOf(SalesforceRestClient);
     expect(moduleRef.get(SalesforceTokenStore)).toBeInstanceOf(InMemorySalesforceTokenStore);
     expect(await client.findAccountByNumber('MOD-1')).toMatchObject({ name: 'Acme' });
     expect(await registry.getSingleMetricAsString('salesforce_requests_total')).toContain(

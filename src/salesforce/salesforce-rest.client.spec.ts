@@ -10,7 +10,7 @@ import { buildSalesforceConfig } from './salesforce.config';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { NewCallTask, NewCase } from './salesforce.types';
 import { createSalesforceClient } from './salesforce-client.factory';
-import { SalesforceHttpClient } from './salesforce-http.client';
+import { SalesforceRestClient } from './salesforce-rest.client';
 import { InMemorySalesforceTokenStore } from './salesforce-token.store';
 
 // Token and retry logs are expected here; keep the test output readable.
@@ -27,7 +27,7 @@ const CLIENT_SECRET = 'fake-secret-do-not-log-42';
 
 interface Harness {
   fake: Fake;
-  client: SalesforceHttpClient;
+  client: SalesforceRestClient;
   registry: Registry;
 }
 
@@ -100,7 +100,7 @@ async function caught(promise: Promise<unknown>): Promise<SalesforceError> {
   throw new Error('expected a SalesforceError');
 }
 
-describe('SalesforceHttpClient against the Salesforce fake', () => {
+describe('SalesforceRestClient against the Salesforce fake', () => {
   describe('authentication', () => {
     it('should authenticate with client credentials and reuse the token', async () => {
       const { fake, client } = await harness();
