@@ -277,9 +277,7 @@ function parseBody<T>(response: HttpResponse, operation: string): T {
 }
 
 /** `Sforce-Limit-Info: api-usage=18/15000` (other items such as `per-app-api-usage=` may follow). */
-export function parseLimitInfo(
-  header: string | string[] | undefined,
-): { used: number; limit: number } | undefined {
+function parseLimitInfo(header: string | string[] | undefined): { used: number; limit: number } | undefined {
   const value = Array.isArray(header) ? header.join(',') : header;
   const match = value ? /(?:^|[,;\s])api-usage=(\d+)\/(\d+)/.exec(value) : null;
   return match ? { used: Number(match[1]), limit: Number(match[2]) } : undefined;
