@@ -1,6 +1,6 @@
 import { SalesforceConfig } from './salesforce.config';
 import { SalesforceError } from './salesforce.errors';
-import { SalesforceApi } from './salesforce-api';
+import { SalesforceGateway } from './salesforce-gateway';
 
 interface DescribeField {
   name: string;
@@ -34,7 +34,7 @@ export class SchemaChecker {
   private readonly describes = new Map<string, Promise<Describe>>();
 
   constructor(
-    private readonly api: SalesforceApi,
+    private readonly gateway: SalesforceGateway,
     private readonly config: SalesforceConfig,
   ) {}
 
@@ -161,7 +161,7 @@ export class SchemaChecker {
   private describe(object: string): Promise<Describe> {
     let cached = this.describes.get(object);
     if (!cached) {
-      cached = this.api
+      cached = this.gateway
         .request<Describe>({
           operation: 'checkSchema.describe',
           method: 'GET',

@@ -22,6 +22,11 @@ export function truncateUtf8Bytes(value: string, maxBytes: number): string {
   return value.slice(0, end);
 }
 
+/** Subject of a Case or Task, and the title of a ContentVersion. */
+export const SUBJECT_MAX = 255;
+/** Long text areas (Case and Task Description). */
+export const LONG_TEXT_MAX = 32_000;
+
 /** CaseComment.CommentBody holds at most 4,000 bytes of UTF-8. */
 export const COMMENT_MAX_BYTES = 4_000;
 

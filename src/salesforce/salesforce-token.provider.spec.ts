@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { buildSalesforceConfig } from './salesforce.config';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceMetrics } from './salesforce.metrics';
-import { SalesforceHttp } from './salesforce-http';
+import { SalesforceTransport } from './salesforce-transport';
 import { createTokenGrant, jwtAudience } from './salesforce-token.grants';
 import { SalesforceTokenProvider } from './salesforce-token.provider';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
@@ -70,18 +70,18 @@ function providerFor(
     SALESFORCE_TOKEN_RETRY_AFTER_MS: '60000',
     ...env,
   });
-  const http = new SalesforceHttp({ requestTimeoutMs: 2000, connections: 10 });
+  const transport = new SalesforceTransport({ requestTimeoutMs: 2000, connections: 10 });
   const registry = options.registry ?? new Registry();
   const store = options.store ?? new InMemorySalesforceTokenStore(config.refreshToken);
   const grant = createTokenGrant(config, store, options.now);
   const provider = new SalesforceTokenProvider(
     config,
-    http,
+    transport,
     grant,
     new SalesforceMetrics(registry),
     options.now,
   );
-  return { provider, http, registry };
+  return { provider, transport, registry };
 }
 
 describe('SalesforceTokenProvider', () => {
@@ -96,8 +96,8 @@ describe('SalesforceTokenProvider', () => {
       body: tokenBody(`token-${count}`, 'http://instance.example'),
       delayMs: 20,
     }));
-    const { provider, http, registry } = providerFor(endpoint.url, {});
-    cleanups.push(endpoint.close, () => http.close());
+    const { provider, transport, registry } = providerFor(endpoint.url, {});
+    cleanups.push(endpoint.close, () => transport.close());
 
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => provider.getToken()));
 
@@ -121,14 +121,14 @@ describe('SalesforceTokenProvider', () => {
       status: 200,
       body: tokenBody('jwt-token', 'http://i'),
     }));
-    const { provider, http } = providerFor(endpoint.url, {
+    const { provider, transport } = providerFor(endpoint.url, {
       SALESFORCE_AUTH_FLOW: 'jwt_bearer',
       SALESFORCE_USERNAME: 'integration@example.com',
       // Env files often carry the PEM on one line with literal \n.
       SALESFORCE_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
       SALESFORCE_CLIENT_SECRET: '',
     });
-    cleanups.push(endpoint.close, () => http.close());
+    cleanups.push(endpoint.close, () => transport.close());
 
     await provider.getToken();
 
@@ -178,8 +178,8 @@ describe('SalesforceTokenProvider', () => {
     const replicaB = providerFor(endpoint.url, env, { store });
     cleanups.push(
       endpoint.close,
-      () => replicaA.http.close(),
-      () => replicaB.http.close(),
+      () => replicaA.transport.close(),
+      () => replicaB.transport.close(),
     );
 
     await Promise.all([
@@ -203,8 +203,8 @@ describe('SalesforceTokenProvider', () => {
         error_description: `invalid client credentials ${form.get('client_secret')}`,
       },
     }));
-    const { provider, http } = providerFor(endpoint.url, { SALESFORCE_TOKEN_FAILURE_THRESHOLD: '2' });
-    cleanups.push(endpoint.close, () => http.close());
+    const { provider, transport } = providerFor(endpoint.url, { SALESFORCE_TOKEN_FAILURE_THRESHOLD: '2' });
+    cleanups.push(endpoint.close, () => transport.close());
 
     const failures: SalesforceError[] = [];
     for (let attempt = 0; attempt < 6; attempt += 1) {
@@ -237,8 +237,8 @@ describe('SalesforceTokenProvider', () => {
       status: 400,
       body: { error: 'invalid_grant', error_description: 'request not supported on this domain' },
     }));
-    const { provider, http } = providerFor(endpoint.url, {});
-    cleanups.push(endpoint.close, () => http.close());
+    const { provider, transport } = providerFor(endpoint.url, {});
+    cleanups.push(endpoint.close, () => transport.close());
 
     await expect(provider.getToken()).rejects.toThrow(/My Domain host in SALESFORCE_LOGIN_URL/);
   });
@@ -249,12 +249,12 @@ describe('SalesforceTokenProvider', () => {
       status: 200,
       body: tokenBody(`token-${count}`, 'http://i'),
     }));
-    const { provider, http } = providerFor(
+    const { provider, transport } = providerFor(
       endpoint.url,
       { SALESFORCE_SESSION_TIMEOUT_SECONDS: '7200', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '300' },
       { now: () => clock },
     );
-    cleanups.push(endpoint.close, () => http.close());
+    cleanups.push(endpoint.close, () => transport.close());
 
     const first = await provider.getToken();
     clock += 2 * 3_600_000 - 600_000; // 1 h 50 min later, but used just now:
@@ -277,8 +277,8 @@ describe('SalesforceTokenProvider', () => {
       status: 200,
       body: tokenBody(`token-${count}`, 'http://i'),
     }));
-    const { provider, http } = providerFor(endpoint.url, {});
-    cleanups.push(endpoint.close, () => http.close());
+    const { provider, transport } = providerFor(endpoint.url, {});
+    cleanups.push(endpoint.close, () => transport.close());
     const stale = await provider.getToken();
 
     const fresh = await Promise.all(

@@ -12,7 +12,7 @@ import { SalesforceConfig } from './salesforce.config';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceMetrics } from './salesforce.metrics';
 import { TokenStatus } from './salesforce.types';
-import { HttpResponse, SalesforceHttp } from './salesforce-http';
+import { HttpResponse, SalesforceTransport } from './salesforce-transport';
 import { TokenGrant, TokenResponse } from './salesforce-token.grants';
 
 /** A usable access token and where to send requests with it. */
@@ -59,7 +59,7 @@ export class SalesforceTokenProvider {
 
   constructor(
     private readonly options: TokenProviderOptions,
-    private readonly http: SalesforceHttp,
+    private readonly transport: SalesforceTransport,
     private readonly grant: TokenGrant,
     private readonly metrics: SalesforceMetrics,
     private readonly now: () => number = Date.now,
@@ -152,7 +152,7 @@ export class SalesforceTokenProvider {
   private async exchange(form: URLSearchParams): Promise<TokenResponse> {
     let response: HttpResponse;
     try {
-      response = await this.http.send({
+      response = await this.transport.send({
         method: 'POST',
         url: `${this.options.loginUrl}/services/oauth2/token`,
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },

@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { buildSalesforceConfig, SalesforceConfig } from './salesforce.config';
 import { SalesforceErrorCode } from './salesforce.errors';
-import { SalesforceMetrics } from './salesforce.metrics';
-import { SalesforceApi } from './salesforce-api';
-import { SalesforceHttp } from './salesforce-http';
-import { SalesforceHttpClient } from './salesforce-http.client';
-import { RequestBudget } from './salesforce-request.budget';
-import { createTokenGrant } from './salesforce-token.grants';
-import { SalesforceTokenProvider } from './salesforce-token.provider';
-import { InMemorySalesforceTokenStore } from './salesforce-token.store';
+import { createSalesforceClient, SalesforceAssembly } from './salesforce-client.factory';
+import { SalesforceRestClient } from './salesforce-rest.client';
 
 /**
  * The adapter's core checks against a real org (a sandbox or scratch org, never production): the fake and
@@ -34,24 +28,18 @@ if (!config) {
 (config ? describe : describe.skip)('Salesforce contract (real org)', () => {
   const registry = new Registry();
   const created: { type: string; id: string }[] = [];
-  let client: SalesforceHttpClient;
-  let http: SalesforceHttp;
-  let api: SalesforceApi;
+  let salesforce: SalesforceAssembly;
+  let client: SalesforceRestClient;
 
   beforeAll(() => {
-    const org = config!;
-    client = SalesforceHttpClient.create(org, { registry });
-    // A second stack for cleanup: the port has no delete, on purpose.
-    http = new SalesforceHttp({ requestTimeoutMs: org.requestTimeoutMs, connections: 2 });
-    const metrics = new SalesforceMetrics(registry);
-    const store = new InMemorySalesforceTokenStore(org.refreshToken);
-    const tokens = new SalesforceTokenProvider(org, http, createTokenGrant(org, store), metrics);
-    api = new SalesforceApi(http, tokens, new RequestBudget(org), metrics, org);
+    salesforce = createSalesforceClient(config!, { registry });
+    client = salesforce.client;
   });
 
   afterAll(async () => {
+    // Through the gateway: the port has no delete, on purpose.
     for (const record of created.reverse()) {
-      await api
+      await salesforce.gateway
         .request({
           operation: 'contract.cleanup',
           method: 'DELETE',
@@ -61,8 +49,7 @@ if (!config) {
         })
         .catch((error: unknown) => console.log(`cleanup of ${record.type} failed`, error));
     }
-    await client.close();
-    await http.close();
+    await salesforce.close();
   }, 60_000);
 
   jest.setTimeout(30_000);

@@ -4,8 +4,9 @@ import { Registry } from 'prom-client';
 import { SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
+import { SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceModule } from './salesforce.module';
-import { SalesforceHttpClient } from './salesforce-http.client';
+import { SalesforceRestClient } from './salesforce-rest.client';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
 
 // Token and retry logs are expected here; keep the test output readable.
@@ -44,7 +45,7 @@ describe('SalesforceModule', () => {
     await fake.close();
   });
 
-  it('should provide the HTTP client behind the port, with an in-memory token store by default', async () => {
+  it('should provide the REST client behind the port, with an in-memory token store by default', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [TestMetricsModule, SalesforceModule],
     }).compile();
@@ -52,13 +53,30 @@ describe('SalesforceModule', () => {
     const client = moduleRef.get(SalesforceClient);
     fake.insert('Account', { Name: 'Acme', AccountNumber: 'MOD-1' });
 
-    expect(client).toBeInstanceOf(SalesforceHttpClient);
+    expect(client).toBeInstanceOf(SalesforceRestClient);
     expect(moduleRef.get(SalesforceTokenStore)).toBeInstanceOf(InMemorySalesforceTokenStore);
     expect(await client.findAccountByNumber('MOD-1')).toMatchObject({ name: 'Acme' });
     expect(await registry.getSingleMetricAsString('salesforce_requests_total')).toContain(
       'findAccountByNumber',
     );
     await moduleRef.close();
+  });
+
+  it('should close its connection pool when the module closes', async () => {
+    process.env.SALESFORCE_RETRY_ATTEMPTS = '0';
+    const moduleRef = await Test.createTestingModule({
+      imports: [TestMetricsModule, SalesforceModule],
+    }).compile();
+    await moduleRef.init();
+    const client = moduleRef.get(SalesforceClient);
+    await client.findAccountByNumber('MOD-2');
+
+    await moduleRef.close();
+
+    await expect(client.findAccountByNumber('MOD-2')).rejects.toMatchObject({
+      code: SalesforceErrorCode.UNAVAILABLE,
+      message: expect.stringContaining('UND_ERR_DESTROYED'),
+    });
   });
 
   it('should use the token store it is given', async () => {

@@ -1,15 +1,22 @@
-import { DynamicModule, InjectionToken, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  InjectionToken,
+  Module,
+  ModuleMetadata,
+  OnModuleDestroy,
+  Provider,
+} from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceConfig, salesforceConfig } from './salesforce.config';
-import { SalesforceMetrics } from './salesforce.metrics';
-import { SalesforceHttp } from './salesforce-http';
-import { SalesforceHttpClient } from './salesforce-http.client';
-import { createTokenGrant } from './salesforce-token.grants';
-import { SalesforceTokenProvider } from './salesforce-token.provider';
+import { createSalesforceClient, SalesforceAssembly } from './salesforce-client.factory';
 import { InMemorySalesforceTokenStore, SalesforceTokenStore } from './salesforce-token.store';
+
+// Private to this module, which closes the assembly's connection pool; other modules see only the port.
+const SALESFORCE_ASSEMBLY = Symbol('SALESFORCE_ASSEMBLY');
 
 export interface SalesforceModuleOptions {
   /** Modules that provide `tokenStore` (e.g. the store module). */
@@ -28,35 +35,15 @@ function providers(tokenStore?: InjectionToken): Provider[] {
           useFactory: (config: SalesforceConfig) => new InMemorySalesforceTokenStore(config.refreshToken),
         },
     {
-      provide: SalesforceMetrics,
-      inject: [METRICS_REGISTRY],
-      useFactory: (registry: Registry) => new SalesforceMetrics(registry),
-    },
-    {
-      provide: SalesforceHttp,
-      inject: [salesforceConfig.KEY],
-      useFactory: (config: SalesforceConfig) =>
-        new SalesforceHttp({ requestTimeoutMs: config.requestTimeoutMs, connections: config.maxConcurrency }),
-    },
-    {
-      provide: SalesforceTokenProvider,
-      inject: [salesforceConfig.KEY, SalesforceHttp, SalesforceTokenStore, SalesforceMetrics],
-      useFactory: (
-        config: SalesforceConfig,
-        http: SalesforceHttp,
-        store: SalesforceTokenStore,
-        metrics: SalesforceMetrics,
-      ) => new SalesforceTokenProvider(config, http, createTokenGrant(config, store), metrics),
+      provide: SALESFORCE_ASSEMBLY,
+      inject: [salesforceConfig.KEY, METRICS_REGISTRY, SalesforceTokenStore],
+      useFactory: (config: SalesforceConfig, registry: Registry, tokenStore: SalesforceTokenStore) =>
+        createSalesforceClient(config, { registry, tokenStore }),
     },
     {
       provide: SalesforceClient,
-      inject: [salesforceConfig.KEY, SalesforceHttp, SalesforceTokenProvider, SalesforceMetrics],
-      useFactory: (
-        config: SalesforceConfig,
-        http: SalesforceHttp,
-        tokens: SalesforceTokenProvider,
-        metrics: SalesforceMetrics,
-      ) => new SalesforceHttpClient(config, { http, tokens, metrics }),
+      inject: [SALESFORCE_ASSEMBLY],
+      useFactory: (assembly: SalesforceAssembly) => assembly.client,
     },
   ];
 }
@@ -70,7 +57,13 @@ function providers(tokenStore?: InjectionToken): Provider[] {
   providers: providers(),
   exports: [SalesforceClient, SalesforceTokenStore],
 })
-export class SalesforceModule {
+export class SalesforceModule implements OnModuleDestroy {
+  constructor(@Inject(SALESFORCE_ASSEMBLY) private readonly assembly: SalesforceAssembly) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.assembly.close();
+  }
+
   static register(options: SalesforceModuleOptions = {}): DynamicModule {
     return {
       module: SalesforceModule,

@@ -1,6 +1,4 @@
-import { Logger } from '@nestjs/common';
-import { Registry } from 'prom-client';
-import { SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake';
+import { SalesforceFake } from '../../fakes/salesforce/salesforce-fake';
 import {
   createDeliveryHarness,
   DeliveryHarness,
@@ -8,16 +6,12 @@ import {
 } from '../../src/delivery/testing/delivery-harness';
 import { FakeClock } from '../../src/delivery/testing/fake-clock';
 import { FakeSmsSender } from '../../src/delivery/testing/fake-sms-sender';
-import { buildSalesforceConfig } from '../../src/salesforce/salesforce.config';
-import { SalesforceHttpClient } from '../../src/salesforce/salesforce-http.client';
 import { Database } from '../../src/store/database.factory';
 import { createTestDatabase, openTestDatabase, TestDatabase } from '../../src/store/testing/test-database';
+import { startClientHarness, useClientHarnesses } from '../support/salesforce-client-harness';
 
-// The lost response is logged as a failed attempt on purpose; keep the output readable.
-Logger.overrideLogger(false);
-
-const CLIENT_ID = 'voice-crm-client';
-const CLIENT_SECRET = 'fake-secret-comment-e2e';
+// Also keeps the output readable: the lost response is logged as a failed attempt on purpose.
+useClientHarnesses();
 
 /**
  * The outbox with the real Salesforce client over HTTP against the Salesforce fake: a comment whose response
@@ -27,28 +21,18 @@ describe.each(['sqlite', 'postgres'] as const)('a CaseComment with a lost respon
   let database: TestDatabase;
   let db: Database;
   let fake: SalesforceFake;
-  let client: SalesforceHttpClient;
   let clock: FakeClock;
   let outbox: DeliveryHarness;
 
   beforeEach(async () => {
     database = await createTestDatabase(dialect);
     db = await openTestDatabase(database);
-    fake = await startSalesforceFake({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }] });
-    const config = buildSalesforceConfig({
-      SALESFORCE_AUTH_FLOW: 'client_credentials',
-      SALESFORCE_LOGIN_URL: fake.url,
-      SALESFORCE_CLIENT_ID: CLIENT_ID,
-      SALESFORCE_CLIENT_SECRET: CLIENT_SECRET,
-      SALESFORCE_REQUEST_TIMEOUT_MS: '2000',
-      SALESFORCE_RETRY_ATTEMPTS: '2',
-      SALESFORCE_RETRY_BASE_DELAY_MS: '5',
-    });
-    client = SalesforceHttpClient.create(config, { registry: new Registry() });
+    const harness = await startClientHarness();
+    fake = harness.fake;
     clock = new FakeClock();
     outbox = createDeliveryHarness({
       db,
-      salesforce: client,
+      salesforce: harness.client,
       sms: new FakeSmsSender(),
       clock,
       config: { backoffBaseMs: 1000, backoffMaxMs: 60_000 },
@@ -56,8 +40,6 @@ describe.each(['sqlite', 'postgres'] as const)('a CaseComment with a lost respon
   });
 
   afterEach(async () => {
-    await client.close();
-    await fake.close();
     await db.destroy();
     await database.drop();
   });

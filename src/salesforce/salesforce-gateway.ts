@@ -2,19 +2,20 @@ import { Logger } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, IPolicy, noop, retry, RetryPolicy } from 'cockatiel';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { SalesforceMetrics } from './salesforce.metrics';
-import { RequestPriority } from './salesforce.types';
+import { ApiUsage, RequestPriority, TokenStatus } from './salesforce.types';
 import {
   dataApiError,
+  entryError,
   HttpMethod,
   HttpResponse,
   parseErrorEntries,
-  parseLimitInfo,
-  SalesforceHttp,
-} from './salesforce-http';
+  SalesforceErrorEntry,
+  SalesforceTransport,
+} from './salesforce-transport';
 import { RequestBudget } from './salesforce-request.budget';
 import { AccessToken, SalesforceTokenProvider } from './salesforce-token.provider';
 
-export interface ApiRequest {
+export interface GatewayRequest {
   /** Metric label and error prefix, e.g. `findCallerByPhone.search`. */
   operation: string;
   method: HttpMethod;
@@ -27,12 +28,45 @@ export interface ApiRequest {
   idempotent: boolean;
 }
 
-export interface ApiResponse<T> {
+export interface GatewayResponse<T> {
   status: number;
   body: T;
 }
 
-export interface SalesforceApiOptions {
+/** One subrequest of a `/composite` call; `path` is below the data API's base, as in a `GatewayRequest`. */
+export interface CompositeSubrequest {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  referenceId: string;
+  body?: unknown;
+  httpHeaders?: Record<string, string>;
+}
+
+export interface CompositeSubresponse {
+  body: unknown;
+  httpStatusCode: number;
+  referenceId: string;
+}
+
+export interface CompositeOptions {
+  priority: RequestPriority;
+  allOrNone: boolean;
+  idempotent: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface QueryResult<T> {
+  totalSize: number;
+  done: boolean;
+  records: T[];
+}
+
+/** The path of a SOQL query, for `request` or a `/composite` subrequest. */
+export function queryPath(soql: string): string {
+  return `/query?q=${encodeURIComponent(soql)}`;
+}
+
+export interface SalesforceGatewayOptions {
   apiVersion: string;
   retryAttempts: number;
   retryBaseDelayMs: number;
@@ -49,20 +83,21 @@ export function isAmbiguousFailure(error: unknown): boolean {
 /**
  * Sends data-API requests: through the request budget, with a valid token, one refresh-and-replay on
  * `401 INVALID_SESSION_ID`, usage and outcome metrics, and jittered exponential retries for idempotent
- * requests. Non-idempotent writes get `retryPolicy` to wrap their own check-then-write attempts.
+ * requests. Non-idempotent writes get `retryPolicy` to wrap their own check-then-write attempts. `query` and
+ * `composite` are the two request shapes every part of the adapter uses.
  */
-export class SalesforceApi {
-  private readonly logger = new Logger('SalesforceApi');
-  readonly basePath: string;
+export class SalesforceGateway {
+  private readonly logger = new Logger('SalesforceGateway');
+  private readonly basePath: string;
   /** Jittered exponential retry on outage/timeout (decorrelated jitter, cockatiel's default generator). */
   readonly retryPolicy: RetryPolicy;
 
   constructor(
-    private readonly http: SalesforceHttp,
+    private readonly transport: SalesforceTransport,
     private readonly tokens: SalesforceTokenProvider,
     private readonly budget: RequestBudget,
     private readonly metrics: SalesforceMetrics,
-    options: SalesforceApiOptions,
+    options: SalesforceGatewayOptions,
   ) {
     this.basePath = `/services/data/v${options.apiVersion}`;
     this.retryPolicy = retry(handleWhen(isAmbiguousFailure), {
@@ -79,12 +114,78 @@ export class SalesforceApi {
     });
   }
 
-  request<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+  request<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     const policy: IPolicy = request.idempotent ? this.retryPolicy : noop;
     return policy.execute(() => this.budget.run(request.priority, () => this.attempt<T>(request)));
   }
 
-  private async attempt<T>(request: ApiRequest): Promise<ApiResponse<T>> {
+  /** The records of a SOQL query: its first batch, `nextRecordsUrl` is not followed. A read, so retried. */
+  async query<T>(operation: string, soql: string, priority: RequestPriority): Promise<T[]> {
+    const response = await this.request<QueryResult<T>>({
+      operation,
+      method: 'GET',
+      path: queryPath(soql),
+      priority,
+      idempotent: true,
+    });
+    return response.body.records;
+  }
+
+  /**
+   * One `/composite` request, answered in the order of `subrequests`; the first failed subrequest (not a
+   * PROCESSING_HALTED echo) becomes the error.
+   */
+  async composite(
+    operation: string,
+    subrequests: CompositeSubrequest[],
+    options: CompositeOptions,
+  ): Promise<CompositeSubresponse[]> {
+    const compositeRequest = subrequests.map(({ method, path, referenceId, body, httpHeaders }) => ({
+      method,
+      url: `${this.basePath}${path}`,
+      referenceId,
+      body,
+      httpHeaders,
+    }));
+    const response = await this.request<{ compositeResponse: CompositeSubresponse[] }>({
+      operation,
+      method: 'POST',
+      path: '/composite',
+      body: { allOrNone: options.allOrNone, compositeRequest },
+      headers: options.headers,
+      priority: options.priority,
+      idempotent: options.idempotent,
+    });
+    const results = response.body.compositeResponse;
+    const failures = results.filter((result) => result.httpStatusCode >= 300);
+    if (failures.length > 0) {
+      const entriesOf = (result: CompositeSubresponse): SalesforceErrorEntry[] =>
+        Array.isArray(result.body) ? (result.body as SalesforceErrorEntry[]) : [];
+      const cause =
+        failures.find(
+          (result) => !entriesOf(result).some((entry) => entry.errorCode === 'PROCESSING_HALTED'),
+        ) ?? failures[0];
+      throw entryError(entriesOf(cause)[0], cause.httpStatusCode, operation);
+    }
+    return subrequests.map(
+      (subrequest) =>
+        results.find((result) => result.referenceId === subrequest.referenceId) ?? {
+          body: undefined,
+          httpStatusCode: 0,
+          referenceId: subrequest.referenceId,
+        },
+    );
+  }
+
+  tokenStatus(): TokenStatus {
+    return this.tokens.status();
+  }
+
+  apiUsage(): ApiUsage | undefined {
+    return this.budget.apiUsage();
+  }
+
+  private async attempt<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     const token = await this.tokens.getToken();
     const first = await this.exchange(request, token);
     if (!isInvalidSession(first)) return this.finish<T>(request, token, first);
@@ -102,7 +203,7 @@ export class SalesforceApi {
     );
   }
 
-  private async exchange(request: ApiRequest, token: AccessToken): Promise<HttpResponse> {
+  private async exchange(request: GatewayRequest, token: AccessToken): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
       accept: 'application/json',
@@ -111,7 +212,7 @@ export class SalesforceApi {
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const stopTimer = this.metrics.requestDuration.startTimer({ operation: request.operation });
     try {
-      const response = await this.http.send({
+      const response = await this.transport.send({
         method: request.method,
         url: `${token.instanceUrl}${this.basePath}${request.path}`,
         headers,
@@ -133,7 +234,7 @@ export class SalesforceApi {
     }
   }
 
-  private finish<T>(request: ApiRequest, token: AccessToken, response: HttpResponse): ApiResponse<T> {
+  private finish<T>(request: GatewayRequest, token: AccessToken, response: HttpResponse): GatewayResponse<T> {
     if (response.status >= 300) {
       const error = dataApiError(response.status, response.text, request.operation);
       if (error.code === SalesforceErrorCode.RATE_LIMITED) this.budget.recordLimitExceeded();
@@ -146,7 +247,7 @@ export class SalesforceApi {
     return { status: response.status, body: parseBody<T>(response, request.operation) };
   }
 
-  private count(request: ApiRequest, outcome: string): void {
+  private count(request: GatewayRequest, outcome: string): void {
     this.metrics.requests.inc({ operation: request.operation, outcome: outcome.toLowerCase() });
   }
 }
@@ -173,4 +274,11 @@ function parseBody<T>(response: HttpResponse, operation: string): T {
       },
     );
   }
+}
+
+/** `Sforce-Limit-Info: api-usage=18/15000` (other items such as `per-app-api-usage=` may follow). */
+function parseLimitInfo(header: string | string[] | undefined): { used: number; limit: number } | undefined {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const match = value ? /(?:^|[,;\s])api-usage=(\d+)\/(\d+)/.exec(value) : null;
+  return match ? { used: Number(match[1]), limit: Number(match[2]) } : undefined;
 }

@@ -19,7 +19,7 @@ export interface HttpResponse {
   text: string;
 }
 
-export interface SalesforceHttpOptions {
+export interface SalesforceTransportOptions {
   requestTimeoutMs: number;
   connections: number;
 }
@@ -30,11 +30,11 @@ export interface SalesforceHttpOptions {
  * socket is closed, not just abandoned), and the mapping of network failures, data-API error arrays and
  * token-endpoint errors to error codes.
  */
-export class SalesforceHttp {
+export class SalesforceTransport {
   private readonly agent: Agent;
   private readonly timeout: TimeoutPolicy;
 
-  constructor(private readonly options: SalesforceHttpOptions) {
+  constructor(private readonly options: SalesforceTransportOptions) {
     this.agent = new Agent({
       connections: options.connections,
       keepAliveTimeout: 30_000,
@@ -201,13 +201,4 @@ export function entryError(
     retryable,
     { status, salesforceCode },
   );
-}
-
-/** `Sforce-Limit-Info: api-usage=18/15000` (other items such as `per-app-api-usage=` may follow). */
-export function parseLimitInfo(
-  header: string | string[] | undefined,
-): { used: number; limit: number } | undefined {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  const match = value ? /(?:^|[,;\s])api-usage=(\d+)\/(\d+)/.exec(value) : null;
-  return match ? { used: Number(match[1]), limit: Number(match[2]) } : undefined;
 }

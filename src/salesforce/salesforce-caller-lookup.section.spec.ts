@@ -1,0 +1,93 @@
+import {
+  metricValue,
+  startClientHarness,
+  useClientHarnesses,
+} from '../../test/support/salesforce-client-harness';
+
+useClientHarnesses();
+
+describe('SalesforceRestClient against the Salesforce fake', () => {
+  describe('caller identification', () => {
+    it.each(['(415) 555-1212', '415.555.1212', '+1 415 555 1212', '1-415-555-1212'])(
+      'should identify a contact whose phone is stored as %s',
+      async (stored) => {
+        const { fake, client } = await startClientHarness();
+        const accountId = fake.insert('Account', { Name: 'Acme', AccountNumber: 'A-1' });
+        const contactId = fake.insert('Contact', {
+          FirstName: 'Jane',
+          LastName: 'Doe',
+          Phone: stored,
+          AccountId: accountId,
+        });
+
+        const match = await client.findCallerByPhone('+14155551212');
+
+        expect(match).toMatchObject({
+          kind: 'identified',
+          contact: { id: contactId, firstName: 'Jane', lastName: 'Doe', accountId },
+          account: { id: accountId, name: 'Acme', accountNumber: 'A-1' },
+        });
+      },
+    );
+
+    it('should find a contact created moments ago, before the search index has it', async () => {
+      const { fake, client } = await startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
+      const contactId = fake.insert('Contact', { LastName: 'New', MobilePhone: '415-555-0199' });
+
+      expect(await client.findCallerByPhone('+14155550199')).toMatchObject({
+        kind: 'identified',
+        contact: { id: contactId },
+      });
+    });
+
+    it('should report several distinct contacts as ambiguous, and a lone account phone as the account', async () => {
+      const { fake, client } = await startClientHarness();
+      fake.insert('Contact', { LastName: 'One', Phone: '(212) 555-0100' });
+      fake.insert('Contact', { LastName: 'Two', MobilePhone: '+1 212 555 0100' });
+      const accountId = fake.insert('Account', { Name: 'Shop', Phone: '212-555-0177' });
+
+      expect(await client.findCallerByPhone('+12125550100')).toEqual({ kind: 'ambiguous', candidates: 2 });
+      expect(await client.findCallerByPhone('+12125550177')).toEqual({
+        kind: 'account',
+        account: { id: accountId, name: 'Shop', accountNumber: undefined },
+      });
+      expect(await client.findCallerByPhone('+12125550999')).toEqual({ kind: 'unidentified' });
+    });
+
+    it('should not match a number that only shares its last digits', async () => {
+      const { fake, client } = await startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
+      fake.insert('Contact', { LastName: 'Other', Phone: '(310) 555-1212' });
+
+      expect(await client.findCallerByPhone('+14155551212')).toEqual({ kind: 'unidentified' });
+    });
+  });
+
+  describe('injection', () => {
+    it.each([
+      "ACC-1' OR Name != '",
+      "' OR AccountNumber != null OR AccountNumber = '",
+      '\\',
+      "%' OR Name LIKE '%",
+    ])('should return nothing foreign for the account number %p', async (attack) => {
+      const { fake, client } = await startClientHarness();
+      fake.insert('Account', { Name: 'Victim', AccountNumber: 'ACC-1' });
+
+      expect(await client.findAccountByNumber(attack)).toBeNull();
+    });
+
+    it('should search only for the digits of a phone number, whatever else the caller id contains', async () => {
+      const { fake, client, registry } = await startClientHarness();
+      fake.insert('Contact', { LastName: 'Victim', Phone: '(415) 555-1212' });
+
+      expect(await client.findCallerByPhone('*} IN ALL FIELDS RETURNING Contact(Id) {*')).toEqual({
+        kind: 'unidentified',
+      });
+      expect(await client.findCallerByPhone("+1 212 555 0100') OR Phone != ('")).toEqual({
+        kind: 'unidentified',
+      });
+      expect(
+        await metricValue(registry, 'salesforce_requests_total', { operation: 'findCallerByPhone.search' }),
+      ).toBeLessThanOrEqual(1);
+    });
+  });
+});
