@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type { Writable } from 'node:stream';
 import { CallsModule } from './calls/calls.module';
 import { LoggingModule } from './common/logging.module';
+import { PhoneNumbersModule } from './common/phone-numbers.module';
 import { appConfig, AppConfig } from './config/app.config';
 import { DeliveryHealthIndicator } from './delivery/delivery.health';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: false }),
         LoggingModule.register(options.logStream),
         MetricsModule,
+        PhoneNumbersModule,
         ThrottlerModule.forRootAsync({
           imports: [ConfigModule.forFeature(appConfig)],
           inject: [appConfig.KEY],

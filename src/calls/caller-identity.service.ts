@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { PhoneNumbers } from '../common/phone-numbers';
 import { SalesforceClient } from '../salesforce/salesforce.client';
 import { CaseRecord } from '../salesforce/salesforce.types';
 import { callsConfig, CallsConfig } from './calls.config';
@@ -14,13 +14,6 @@ export interface IdentifiedCaller {
 
 const UNKNOWN: CallerIdentity = { kind: 'unknown' };
 
-/** E.164 form of a caller number, or undefined (withheld numbers, SIP URIs, garbage). */
-export function toE164(number: string | undefined): string | undefined {
-  if (!number) return undefined;
-  const parsed = parsePhoneNumberFromString(number, 'US');
-  return parsed?.isPossible() ? parsed.number : undefined;
-}
-
 /** Identifies the caller from their number within a time budget; never throws. */
 @Injectable()
 export class CallerIdentityService {
@@ -28,6 +21,7 @@ export class CallerIdentityService {
 
   constructor(
     private readonly salesforce: SalesforceClient,
+    private readonly phones: PhoneNumbers,
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
@@ -39,7 +33,7 @@ export class CallerIdentityService {
     withinBudget: Promise<IdentifiedCaller>;
     eventual: Promise<IdentifiedCaller>;
   } {
-    const e164 = toE164(callerNumber);
+    const e164 = this.phones.toE164(callerNumber);
     if (!e164) {
       const none = Promise.resolve({
         identity: { kind: 'unidentified' as const },

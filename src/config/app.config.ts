@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional, IsUrl, Matches } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsOptional, IsUrl, Matches } from 'class-validator';
 import { commaList, EnvFlag, EnvInt, EnvSecret, loadEnvironment } from './config.util';
 
 export class AppEnvironment {
@@ -37,6 +37,16 @@ export class AppEnvironment {
 
   @EnvFlag()
   DOCS_ENABLED: boolean = true;
+
+  /** Region of phone numbers written without a country code, in Salesforce and in what callers say. */
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'DEFAULT_PHONE_REGION must be a two-letter region such as US' })
+  DEFAULT_PHONE_REGION?: string;
+
+  /** The earlier name of DEFAULT_PHONE_REGION, still read so existing deployments keep their region. */
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'SALESFORCE_DEFAULT_PHONE_REGION must be a two-letter region such as US' })
+  SALESFORCE_DEFAULT_PHONE_REGION?: string;
 }
 
 export const appConfig = registerAs('app', () => {
@@ -51,6 +61,7 @@ export const appConfig = registerAs('app', () => {
     adminApiKey: env.ADMIN_API_KEY,
     operatorRateLimitPerMinute: env.OPERATOR_RATE_LIMIT_PER_MINUTE,
     docsEnabled: env.DOCS_ENABLED,
+    defaultPhoneRegion: env.DEFAULT_PHONE_REGION ?? env.SALESFORCE_DEFAULT_PHONE_REGION ?? 'US',
   };
 });
 export type AppConfig = ReturnType<typeof appConfig>;

@@ -40,21 +40,22 @@ function withoutEmpty(env: Environment): Environment {
 }
 
 /**
- * Validated schema instances per environment object: start-up validates every schema once
- * (`validateEnvironment`), and each module's `registerAs` factory then reads its instance from here instead of
- * validating again. A new environment object (tests start apps with their own) is validated afresh.
+ * The last validated instance of each schema, with the environment it was read from: start-up validates every
+ * schema once (`validateEnvironment`), and each module's `registerAs` factory then reads its instance from
+ * here instead of validating again. A changed environment (tests start apps with their own) is read afresh.
  */
-const validated = new WeakMap<Environment, Map<ClassConstructor<object>, object>>();
+const validated = new Map<ClassConstructor<object>, { source: string; instance: object }>();
 
 /** Validates and returns the typed, defaulted env-schema instance, or throws {@link ConfigValidationError}. */
 export function loadEnvironment<T extends object>(schema: ClassConstructor<T>, env: Environment): T {
-  const known = validated.get(env)?.get(schema);
-  if (known) return known as T;
-  const instance = plainToInstance(schema, withoutEmpty(env), { exposeDefaultValues: true });
+  const present = withoutEmpty(env);
+  const source = JSON.stringify(present);
+  const known = validated.get(schema);
+  if (known?.source === source) return known.instance as T;
+  const instance = plainToInstance(schema, present, { exposeDefaultValues: true });
   const problems = describe(validateSync(instance, { forbidUnknownValues: false }));
   if (problems.length > 0) throw new ConfigValidationError(problems);
-  if (!validated.has(env)) validated.set(env, new Map());
-  validated.get(env)?.set(schema, instance);
+  validated.set(schema, { source, instance });
   return instance;
 }
 

@@ -1,15 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { CountryCode } from 'libphonenumber-js';
+import { NormalisedPhone, phoneTailDigits, PhoneNumbers } from '../common/phone-numbers';
 import { SalesforceConfig } from './salesforce.config';
 import { AccountRef, CallerMatch, RequestPriority } from './salesforce.types';
 import { queryPath, QueryResult, SalesforceGateway } from './salesforce-gateway';
-import {
-  NormalisedPhone,
-  normalisePhone,
-  phoneRegion,
-  phoneTailDigits,
-  storedPhoneMatches,
-} from './salesforce-phone';
 import {
   ACCOUNT_FIELDS,
   AccountRow,
@@ -26,18 +19,15 @@ import { soqlDateTime, soqlLikePattern, soqlString, soslTerm } from './soql';
 /** Who is calling: a Contact or Account by phone number, an Account by the number the caller reads out. */
 export class CallerLookupSection {
   private readonly logger = new Logger(CallerLookupSection.name);
-  private readonly region: CountryCode;
-
   constructor(
     private readonly gateway: SalesforceGateway,
     private readonly config: SalesforceConfig,
+    private readonly phones: PhoneNumbers,
     private readonly now: () => number = Date.now,
-  ) {
-    this.region = phoneRegion(config.defaultPhoneRegion);
-  }
+  ) {}
 
   async findCallerByPhone(phoneE164: string, priority: RequestPriority = 'live'): Promise<CallerMatch> {
-    const caller = normalisePhone(phoneE164, this.region);
+    const caller = this.phones.normalise(phoneE164);
     if (!caller) return { kind: 'unidentified' };
 
     // SOSL matches every stored format, but only once the search index has caught up (1–3 min).
@@ -129,14 +119,13 @@ export class CallerLookupSection {
     return distinctById(
       rows.filter(
         (row) =>
-          storedPhoneMatches(row.Phone, caller, this.region) ||
-          storedPhoneMatches(row.MobilePhone, caller, this.region),
+          this.phones.storedMatches(row.Phone, caller) || this.phones.storedMatches(row.MobilePhone, caller),
       ),
     );
   }
 
   private matchingAccounts(rows: AccountRow[], caller: NormalisedPhone): AccountRow[] {
-    return distinctById(rows.filter((row) => storedPhoneMatches(row.Phone, caller, this.region)));
+    return distinctById(rows.filter((row) => this.phones.storedMatches(row.Phone, caller)));
   }
 
   async findAccountByNumber(

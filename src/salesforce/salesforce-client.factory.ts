@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { PhoneNumbers } from '../common/phone-numbers';
 import { SalesforceConfig } from './salesforce.config';
 import { SalesforceMetrics } from './salesforce.metrics';
 import { SalesforceGateway } from './salesforce-gateway';
@@ -11,6 +12,8 @@ import { SalesforceTransport } from './salesforce-transport';
 
 export interface SalesforceClientOptions {
   registry: Registry;
+  /** Reads caller numbers and the numbers stored in the org with the deployment's region. */
+  phones: PhoneNumbers;
   /** Where rotated refresh tokens are kept; memory (one replica) when not given. */
   tokenStore?: SalesforceTokenStore;
   /** Clock of token expiry, the request budget and the time-bounded lookups; tests move it. */
@@ -44,7 +47,7 @@ export function createSalesforceClient(
   const budget = new RequestBudget(config, options.now);
   const gateway = new SalesforceGateway(transport, tokens, budget, metrics, config);
   return {
-    client: new SalesforceRestClient(gateway, config, options.now),
+    client: new SalesforceRestClient(gateway, config, options.phones, options.now),
     gateway,
     close: () => transport.close(),
   };

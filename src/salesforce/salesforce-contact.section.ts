@@ -1,9 +1,7 @@
 import { isEmail } from 'class-validator';
-import { CountryCode } from 'libphonenumber-js';
-import { SalesforceConfig } from './salesforce.config';
+import { PhoneNumbers } from '../common/phone-numbers';
 import { ContactUpdate, RequestPriority } from './salesforce.types';
 import { SalesforceGateway } from './salesforce-gateway';
-import { normalisePhone, phoneRegion } from './salesforce-phone';
 import { checkedId, invalidField } from './salesforce-rows';
 
 const CONTACT_FIELD_LIMITS: Record<keyof ContactUpdate, [string, number]> = {
@@ -19,14 +17,10 @@ const CONTACT_FIELD_LIMITS: Record<keyof ContactUpdate, [string, number]> = {
 
 /** The caller's own Contact record: the few fields they may change by voice. */
 export class ContactSection {
-  private readonly region: CountryCode;
-
   constructor(
     private readonly gateway: SalesforceGateway,
-    config: SalesforceConfig,
-  ) {
-    this.region = phoneRegion(config.defaultPhoneRegion);
-  }
+    private readonly phones: PhoneNumbers,
+  ) {}
 
   /** Only the allow-listed fields, validated here; PATCH with the same values is idempotent, so it retries. */
   async updateContact(
@@ -54,7 +48,7 @@ export class ContactSection {
       let value = raw.trim();
       if (key === 'email' && !isEmail(value)) throw invalidField(key, 'is not a valid e-mail address');
       if (key === 'phone' || key === 'mobilePhone') {
-        const phone = normalisePhone(value, this.region);
+        const phone = this.phones.normalise(value);
         if (!phone) throw invalidField(key, 'is not a valid phone number');
         value = phone.e164;
       }

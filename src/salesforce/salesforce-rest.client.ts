@@ -1,3 +1,4 @@
+import { PhoneNumbers } from '../common/phone-numbers';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceConfig } from './salesforce.config';
 import {
@@ -36,12 +37,13 @@ export class SalesforceRestClient extends SalesforceClient {
   constructor(
     private readonly gateway: SalesforceGateway,
     config: SalesforceConfig,
+    phones: PhoneNumbers,
     now: () => number = Date.now,
   ) {
     super();
-    this.callers = new CallerLookupSection(gateway, config, now);
+    this.callers = new CallerLookupSection(gateway, config, phones, now);
     this.cases = new CaseSection(gateway, config, now);
-    this.contacts = new ContactSection(gateway, config);
+    this.contacts = new ContactSection(gateway, phones);
     this.callLog = new CallLogSection(gateway);
     this.schema = new SchemaChecker(gateway, config);
   }

@@ -128,12 +128,6 @@ export class SalesforceEnvironment {
   @Min(0)
   SALESFORCE_RETRY_BASE_DELAY_MS: number = 200;
 
-  /** Region for numbers stored without a country code (ISO 3166 alpha-2). */
-  @Matches(/^[A-Z]{2}$/, {
-    message: 'SALESFORCE_DEFAULT_PHONE_REGION must be a two-letter region such as US',
-  })
-  SALESFORCE_DEFAULT_PHONE_REGION: string = 'US';
-
   /** The SOQL fallback of caller lookup covers records changed this recently (SOSL's index lags behind). */
   @Type(() => Number)
   @IsInt()
@@ -219,7 +213,6 @@ export function buildSalesforceConfig(environment: Environment) {
     limitBackoffMs: env.SALESFORCE_LIMIT_BACKOFF_MS,
     retryAttempts: env.SALESFORCE_RETRY_ATTEMPTS,
     retryBaseDelayMs: env.SALESFORCE_RETRY_BASE_DELAY_MS,
-    defaultPhoneRegion: env.SALESFORCE_DEFAULT_PHONE_REGION,
     searchFallbackMinutes: env.SALESFORCE_SEARCH_FALLBACK_MINUTES,
     caseTypeMap: {
       ...caseTypes,

@@ -1,3 +1,5 @@
+import { PhoneNumbers } from '../common/phone-numbers';
+import { appConfig } from '../config/app.config';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { buildSalesforceConfig, SalesforceConfig } from './salesforce.config';
@@ -32,7 +34,10 @@ if (!config) {
   let client: SalesforceRestClient;
 
   beforeAll(() => {
-    salesforce = createSalesforceClient(config!, { registry });
+    salesforce = createSalesforceClient(config!, {
+      registry,
+      phones: new PhoneNumbers(appConfig().defaultPhoneRegion),
+    });
     client = salesforce.client;
   });
 

@@ -2,6 +2,7 @@ import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake';
+import { PhoneNumbersModule } from '../common/phone-numbers.module';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceErrorCode } from './salesforce.errors';
@@ -47,7 +48,7 @@ describe('SalesforceModule', () => {
 
   it('should provide the REST client behind the port, with an in-memory token store by default', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [TestMetricsModule, SalesforceModule],
+      imports: [TestMetricsModule, PhoneNumbersModule, SalesforceModule],
     }).compile();
     await moduleRef.init();
     const client = moduleRef.get(SalesforceClient);
@@ -65,7 +66,7 @@ describe('SalesforceModule', () => {
   it('should close its connection pool when the module closes', async () => {
     process.env.SALESFORCE_RETRY_ATTEMPTS = '0';
     const moduleRef = await Test.createTestingModule({
-      imports: [TestMetricsModule, SalesforceModule],
+      imports: [TestMetricsModule, PhoneNumbersModule, SalesforceModule],
     }).compile();
     await moduleRef.init();
     const client = moduleRef.get(SalesforceClient);
@@ -83,6 +84,7 @@ describe('SalesforceModule', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         TestMetricsModule,
+        PhoneNumbersModule,
         SalesforceModule.register({ imports: [SharedStoreModule], tokenStore: SharedTokenStore }),
       ],
     }).compile();

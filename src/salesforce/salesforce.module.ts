@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Registry } from 'prom-client';
+import { PhoneNumbers } from '../common/phone-numbers';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceConfig, salesforceConfig } from './salesforce.config';
@@ -36,9 +37,13 @@ function providers(tokenStore?: InjectionToken): Provider[] {
         },
     {
       provide: SALESFORCE_ASSEMBLY,
-      inject: [salesforceConfig.KEY, METRICS_REGISTRY, SalesforceTokenStore],
-      useFactory: (config: SalesforceConfig, registry: Registry, tokenStore: SalesforceTokenStore) =>
-        createSalesforceClient(config, { registry, tokenStore }),
+      inject: [salesforceConfig.KEY, METRICS_REGISTRY, SalesforceTokenStore, PhoneNumbers],
+      useFactory: (
+        config: SalesforceConfig,
+        registry: Registry,
+        tokenStore: SalesforceTokenStore,
+        phones: PhoneNumbers,
+      ) => createSalesforceClient(config, { registry, tokenStore, phones }),
     },
     {
       provide: SalesforceClient,
@@ -49,7 +54,8 @@ function providers(tokenStore?: InjectionToken): Provider[] {
 }
 
 /**
- * Salesforce behind the `SalesforceClient` port. Needs the global metrics registry (MetricsModule). The
+ * Salesforce behind the `SalesforceClient` port. Needs the global metrics registry (MetricsModule) and
+ * `PhoneNumbers` (PhoneNumbersModule). The
  * token store defaults to memory (one replica); `register({ imports, tokenStore })` plugs in a shared one.
  */
 @Module({

@@ -1,3 +1,4 @@
+import { PhoneNumbers } from '../../src/common/phone-numbers';
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import {
@@ -60,7 +61,11 @@ export async function startClientHarness(
     ...options.env,
   });
   const registry = new Registry();
-  const salesforce = createSalesforceClient(config, { registry, tokenStore: options.store });
+  const salesforce = createSalesforceClient(config, {
+    registry,
+    tokenStore: options.store,
+    phones: new PhoneNumbers('US'),
+  });
   open.push(async () => {
     await salesforce.close();
     await fake.close();

@@ -8,7 +8,7 @@ import { ToolCallContext, VapiTool, VapiToolHandler } from '../../vapi/vapi-tool
 import { callsConfig, CallsConfig } from '../calls.config';
 import { isIdentified } from '../calls.types';
 import { CallerScope } from '../caller-scope.service';
-import { toE164 } from '../caller-identity.service';
+import { PhoneNumbers } from '../../common/phone-numbers';
 import { CallVoice } from '../voice/call-voice';
 import { CreateSalesforceCaseArgs } from './tool-args.dto';
 
@@ -26,6 +26,7 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
     private readonly deliveries: DeliveryService,
     private readonly sms: SmsSender,
     private readonly voice: CallVoice,
+    private readonly phones: PhoneNumbers,
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
@@ -60,7 +61,7 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
       accountId = account?.id;
     }
 
-    const textTo = this.sms.enabled ? toE164(context.customerNumber) : undefined;
+    const textTo = this.sms.enabled ? this.phones.toE164(context.customerNumber) : undefined;
     const delivery = await this.deliveries.submit({
       kind: 'salesforce.case.create',
       idempotencyKey: `case:${context.toolCallId}`,

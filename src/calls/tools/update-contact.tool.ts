@@ -5,7 +5,7 @@ import { ToolCallContext, VapiTool, VapiToolHandler } from '../../vapi/vapi-tool
 import { callsConfig, CallsConfig } from '../calls.config';
 import { isIdentified } from '../calls.types';
 import { CallerScope } from '../caller-scope.service';
-import { toE164 } from '../caller-identity.service';
+import { PhoneNumbers } from '../../common/phone-numbers';
 import { CallVoice } from '../voice/call-voice';
 import { UpdateContactArgs } from './tool-args.dto';
 
@@ -20,6 +20,7 @@ export class UpdateContactTool implements VapiToolHandler<UpdateContactArgs> {
     private readonly scope: CallerScope,
     private readonly deliveries: DeliveryService,
     private readonly voice: CallVoice,
+    private readonly phones: PhoneNumbers,
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
@@ -34,7 +35,7 @@ export class UpdateContactTool implements VapiToolHandler<UpdateContactArgs> {
     }
     for (const key of ['phone', 'mobilePhone'] as const) {
       if (fields[key] === undefined) continue;
-      const e164 = toE164(fields[key]);
+      const e164 = this.phones.toE164(fields[key]);
       if (!e164) return contact.invalidPhone(contact.fieldWords[key]);
       fields[key] = e164;
     }

@@ -53,3 +53,29 @@ export function storedPhoneMatches(
 export function phoneTailDigits(caller: NormalisedPhone, length = 4): string {
   return caller.national.slice(-length);
 }
+
+/**
+ * Phone numbers read with the deployment's region (`DEFAULT_PHONE_REGION`, for numbers written without a
+ * country code): the one normaliser every module uses, so one number is never read two ways in one call.
+ */
+export class PhoneNumbers {
+  readonly region: CountryCode;
+
+  constructor(region: string) {
+    this.region = phoneRegion(region);
+  }
+
+  normalise(input: string | undefined): NormalisedPhone | undefined {
+    return input ? normalisePhone(input, this.region) : undefined;
+  }
+
+  /** E.164 form, or undefined (withheld numbers, SIP URIs, garbage). */
+  toE164(input: string | undefined): string | undefined {
+    return this.normalise(input)?.e164;
+  }
+
+  /** Whether a number stored in any format is the caller's. */
+  storedMatches(stored: string | null | undefined, caller: NormalisedPhone): boolean {
+    return storedPhoneMatches(stored, caller, this.region);
+  }
+}

@@ -1,4 +1,4 @@
-import { normalisePhone, phoneRegion, phoneTailDigits, storedPhoneMatches } from './salesforce-phone';
+import { normalisePhone, phoneRegion, phoneTailDigits, storedPhoneMatches } from './phone-numbers';
 
 const US = phoneRegion('US');
 
