@@ -1,4 +1,8 @@
-// Unit specs live next to the code; end-to-end specs in test/ boot the whole app over HTTP.
+// Test tiers (README, "Tests"):
+// - unit: next to the code (`*.spec.ts`) and the vendor fakes' own specs; needs nothing running.
+// - integration: `*.int-spec.ts`; needs the PostgreSQL of the machine (TEST_DATABASE_URL).
+// - e2e: `test/**/*.e2e-spec.ts`; boots the whole app over HTTP against the local fakes (and PostgreSQL).
+// - contract: against a real Salesforce org, only with `npm run test:contract` (SALESFORCE_CONTRACT_TEST=1).
 // A few dependencies of @fastify/static ship ESM only; Node 20 can require() them but Jest cannot, so they are
 // transformed like our own TypeScript.
 const ESM_ONLY = ['content-disposition'];
@@ -9,13 +13,21 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
-module.exports = {
-  projects: [
-    {
-      ...common,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/fakes/**/*.spec.ts'],
-    },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
-  ],
-};
+const projects = [
+  {
+    ...common,
+    displayName: 'unit',
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts'],
+  },
+  {
+    ...common,
+    displayName: 'integration',
+    testMatch: ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/test/**/*.int-spec.ts'],
+  },
+  { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+];
+if (process.env.SALESFORCE_CONTRACT_TEST === '1') {
+  projects.push({ ...common, displayName: 'contract', testMatch: ['<rootDir>/src/**/*.contract-spec.ts'] });
+}
+
+module.exports = { projects };

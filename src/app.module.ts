@@ -35,7 +35,7 @@ export class AppModule {
   static register(options: AppModuleOptions = {}): DynamicModule {
     // Rotated refresh tokens live in the database, so several replicas share them under a lock.
     const salesforce = SalesforceModule.register({ tokenStore: DatabaseTokenStore });
-    const delivery = DeliveryModule.forRoot({ integrations: [salesforce, TwilioModule] });
+    const delivery = DeliveryModule.forRoot();
     const calls = CallsModule.register({ imports: [salesforce, TwilioModule, delivery, VapiApiModule] });
     return {
       module: AppModule,

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { RunningApp, startApp, TEST_WEBHOOK_SECRET } from './support/app-harness';
 import { ProbeTool } from './support/probe-tool';
 import { vapiSchemaErrors } from './support/vapi-openapi';
-import { hmacHeaders, signedHeaders, SigningMode } from '../fakes/vapi-sender/vapi-signing';
+import { hmacHeaders, signedHeaders, SigningMode } from './fakes/vapi-sender/vapi-signing';
 import {
   assistantRequestMessage,
   endOfCallReportMessage,

@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
-import { CallLogSource, buildCallLog } from './call-log.builder';
+import { CallLogSource } from './call-log.builder';
 import { CallsRepository } from './calls.repository';
-import { CallerIdentityService } from './caller-identity.service';
-import { CallState, CreatedCaseRef } from './calls.types';
 
-/** Queues the call's Task (exactly once per call id: the outbox key is derived from it). */
+/**
+ * Queues the call's Task, exactly once per call id (the outbox key is derived from it). One durable write:
+ * the call's end and the queued Task commit together; the Task itself is built and sent by the outbox, so an
+ * end-of-call report is acknowledged without waiting for Salesforce.
+ */
 @Injectable()
 export class CallLogService {
   private readonly logger = new Logger(CallLogService.name);
@@ -13,41 +15,39 @@ export class CallLogService {
   constructor(
     private readonly calls: CallsRepository,
     private readonly deliveries: DeliveryService,
-    private readonly identities: CallerIdentityService,
   ) {}
 
-  async log(source: CallLogSource): Promise<void> {
-    const state = await this.identified(await this.calls.get(source.callId));
-    // Cases created late by the outbox are not on the call row yet; their deliveries know them.
-    const cases: CreatedCaseRef[] = [...(state?.casesCreated ?? [])];
-    for (const delivery of await this.deliveries.listForCall(source.callId)) {
-      if (delivery.kind === 'salesforce.case.create' && delivery.status === 'succeeded' && delivery.result) {
-        if (!cases.some((known) => known.id === delivery.result?.id)) cases.push(delivery.result);
-      }
-    }
-    const log = buildCallLog(source, state, cases, new Date());
-    await this.deliveries.submit({
-      kind: 'salesforce.task.create',
-      idempotencyKey: `calllog:${source.callId}`,
-      callId: source.callId,
-      payload: { task: log.task, ...(log.transcript ? { transcript: log.transcript } : {}) },
-    });
-    await this.calls.markReportReceived(source.callId, Date.now());
-    this.logger.log(
-      { event: 'call_log_queued', callId: source.callId, cases: cases.length },
-      'call log queued',
+  /** `caller` carries what the message that ended the call says about its caller, for a call seen first now. */
+  async log(
+    source: CallLogSource,
+    caller: { callerNumber?: string; twilioCallSid?: string } = {},
+  ): Promise<void> {
+    const { callId } = source;
+    const now = Date.now();
+    const endedAt = parseTime(source.endedAt) ?? now;
+    const startedAt = parseTime(source.startedAt);
+    await this.deliveries.submit(
+      {
+        kind: 'salesforce.task.create',
+        idempotencyKey: `calllog:${callId}`,
+        callId,
+        payload: { report: source },
+      },
+      {
+        alongWith: (transaction) =>
+          this.calls.recordReport(
+            callId,
+            { ...caller, endedAt, endedReason: source.endedReason, ...(startedAt ? { startedAt } : {}) },
+            now,
+            transaction,
+          ),
+      },
     );
+    this.logger.log({ event: 'call_log_queued', callId }, 'call log queued');
   }
+}
 
-  /**
-   * A call whose caller was never looked up (no assistant-request, or its lookup failed) gets one more try within
-   * the lookup budget, so its Task can still name the contact; if that fails too, the Task is logged without.
-   */
-  private async identified(state: CallState | undefined): Promise<CallState | undefined> {
-    if (!state || state.identity.kind !== 'unknown' || !state.callerNumber) return state;
-    const found = await this.identities.identify(state.callerNumber).withinBudget;
-    if (found.identity.kind === 'unknown') return state;
-    await this.calls.saveIdentity(state.id, found.identity, Date.now());
-    return { ...state, identity: found.identity };
-  }
+function parseTime(value: string | undefined): number | undefined {
+  const parsed = value ? Date.parse(value) : NaN;
+  return Number.isFinite(parsed) ? parsed : undefined;
 }

@@ -131,24 +131,10 @@ export class CallWorkflowService extends VapiCallHandler {
           await this.calls.record(callId, { ...base, status: 'in-progress' }, now);
         }
         return;
-      case 'end-of-call-report': {
-        const { report } = event;
-        const endedAt = report.endedAt ? Date.parse(report.endedAt) : now;
-        const startedAt = report.startedAt ? Date.parse(report.startedAt) : undefined;
-        await this.calls.record(
-          callId,
-          {
-            ...base,
-            status: 'ended',
-            endedAt,
-            endedReason: report.endedReason,
-            ...(startedAt ? { startedAt } : {}),
-          },
-          now,
-        );
-        await this.callLog.log({ callId, ...report });
+      case 'end-of-call-report':
+        // One durable write: the call's end and its queued call log (CallLogService).
+        await this.callLog.log({ callId, ...event.report }, base);
         return;
-      }
       case 'hang':
         this.logger.warn({ event: 'assistant_hang', callId }, 'assistant reported a delay');
         return;

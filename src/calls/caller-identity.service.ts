@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PhoneNumbers } from '../common/phone-numbers';
 import { SalesforceClient } from '../salesforce/salesforce.client';
-import { CaseRecord } from '../salesforce/salesforce.types';
+import { CallerMatch, CaseRecord, RequestPriority } from '../salesforce/salesforce.types';
 import { callsConfig, CallsConfig } from './calls.config';
-import { CallerIdentity } from './calls.types';
+import { CallerIdentity, isIdentified } from './calls.types';
 
 export interface IdentifiedCaller {
   identity: CallerIdentity;
@@ -63,30 +63,44 @@ export class CallerIdentityService {
     return { withinBudget, eventual };
   }
 
+  /**
+   * Who the caller is, asked of Salesforce now at `priority`, without a budget; throws when Salesforce cannot
+   * answer. The worker uses it to name the contact on a call log when nobody identified the caller during
+   * the call.
+   */
+  async resolve(callerNumber: string | undefined, priority: RequestPriority): Promise<CallerIdentity> {
+    const e164 = this.phones.toE164(callerNumber);
+    if (!e164) return { kind: 'unidentified' };
+    return identityOf(await this.salesforce.findCallerByPhone(e164, priority));
+  }
+
   private async lookup(
     e164: string,
     onIdentified: (identity: CallerIdentity) => void,
   ): Promise<IdentifiedCaller> {
-    const match = await this.salesforce.findCallerByPhone(e164, 'live');
-    switch (match.kind) {
-      case 'identified': {
-        const identity: CallerIdentity = {
-          kind: 'identified',
-          contactId: match.contact.id,
-          accountId: match.contact.accountId ?? match.account?.id,
-          firstName: match.contact.firstName,
-        };
-        onIdentified(identity);
-        const openCases = await this.salesforce.listOpenCases({ contactId: match.contact.id }, 3, 'live');
-        return { identity, openCases, complete: true };
-      }
-      case 'account':
-        // The number belongs to an account, not to a person we know: no case details until identified.
-        return { identity: { kind: 'account', accountId: match.account.id }, openCases: [], complete: true };
-      case 'ambiguous':
-        return { identity: { kind: 'ambiguous' }, openCases: [], complete: true };
-      case 'unidentified':
-        return { identity: { kind: 'unidentified' }, openCases: [], complete: true };
-    }
+    const identity = identityOf(await this.salesforce.findCallerByPhone(e164, 'live'));
+    if (!isIdentified(identity)) return { identity, openCases: [], complete: true };
+    onIdentified(identity);
+    const openCases = await this.salesforce.listOpenCases({ contactId: identity.contactId }, 3, 'live');
+    return { identity, openCases, complete: true };
+  }
+}
+
+function identityOf(match: CallerMatch): CallerIdentity {
+  switch (match.kind) {
+    case 'identified':
+      return {
+        kind: 'identified',
+        contactId: match.contact.id,
+        accountId: match.contact.accountId ?? match.account?.id,
+        firstName: match.contact.firstName,
+      };
+    case 'account':
+      // The number belongs to an account, not to a person we know: no case details until identified.
+      return { kind: 'account', accountId: match.account.id };
+    case 'ambiguous':
+      return { kind: 'ambiguous' };
+    case 'unidentified':
+      return { kind: 'unidentified' };
   }
 }

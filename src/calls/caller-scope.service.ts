@@ -54,8 +54,4 @@ export class CallerScope {
     if (record.contactId) return record.contactId === identity.contactId;
     return identity.accountId !== undefined && record.accountId === identity.accountId;
   }
-
-  async noteCreatedCase(callId: string | undefined, created: CreatedCaseRef): Promise<void> {
-    if (callId) await this.calls.addCreatedCase(callId, created, Date.now());
-  }
 }

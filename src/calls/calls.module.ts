@@ -1,6 +1,8 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ToolResultStore } from '../vapi/tool-result.store';
+import { AdminApiKeyGuard } from '../common/admin-api-key.guard';
+import { appConfig } from '../config/app.config';
 import { CallerVoice } from '../vapi/caller-voice';
 import { VapiCallHandler } from '../vapi/vapi-call.handler';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
@@ -10,23 +12,27 @@ import { CallWorkflowService } from './call-workflow.service';
 import { CallerIdentityService } from './caller-identity.service';
 import { CallerScope } from './caller-scope.service';
 import { callsConfig } from './calls.config';
+import { CallsController } from './calls.controller';
+import { CALL_DELIVERY_HANDLERS } from './deliveries';
 import { CallsRepository } from './calls.repository';
 import { CallsToolResultStore } from './calls-tool-result.store';
 import { CALL_TOOLS } from './tools';
 import { CallVoice } from './voice/call-voice';
 
 /**
- * The call workflow: caller identification, the agent's tools, transfer and the call log. `imports` must
- * provide the SalesforceClient, SmsSender, DeliveryService and VapiApiClient ports (the global StoreModule
- * provides the database).
+ * The call workflow: caller identification, the agent's tools, transfer, the call log, and the outbox handlers
+ * of its writes. `imports` must provide the SalesforceClient, SmsSender, DeliveryService and VapiApiClient
+ * ports (the global StoreModule provides the database, PhoneNumbersModule the phone normaliser).
  */
 @Module({})
 export class CallsModule {
   static register(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return {
       module: CallsModule,
-      imports: [ConfigModule.forFeature(callsConfig), ...options.imports],
+      imports: [ConfigModule.forFeature(callsConfig), ConfigModule.forFeature(appConfig), ...options.imports],
+      controllers: [CallsController],
       providers: [
+        AdminApiKeyGuard,
         CallsRepository,
         CallerIdentityService,
         CallerScope,
@@ -39,6 +45,7 @@ export class CallsModule {
         { provide: VapiCallHandler, useExisting: CallWorkflowService },
         { provide: ToolResultStore, useClass: CallsToolResultStore },
         ...CALL_TOOLS,
+        ...CALL_DELIVERY_HANDLERS,
       ],
       exports: [VapiCallHandler, ToolResultStore, CallerVoice, CallReconcilerService],
     };

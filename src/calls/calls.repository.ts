@@ -42,16 +42,21 @@ export class CallsRepository {
   constructor(@InjectDatabase() private readonly db: Database) {}
 
   async get(callId: string): Promise<CallState | undefined> {
-    const row = await this.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
+    const row = await this.getRow(callId);
     return row ? toState(row) : undefined;
+  }
+
+  /** The stored row as it is, for the operator view. */
+  getRow(callId: string): Promise<CallRow | undefined> {
+    return this.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst();
   }
 
   /**
    * Records what a message tells about the call. Events may arrive in any order and twice, so known values are
    * never overwritten with nothing, and an ended call never goes back to an earlier status.
    */
-  async record(callId: string, facts: CallFacts, now: number): Promise<void> {
-    await this.db
+  async record(callId: string, facts: CallFacts, now: number, db: Database = this.db): Promise<void> {
+    await db
       .insertInto('calls')
       .values({
         id: callId,
@@ -127,10 +132,17 @@ export class CallsRepository {
       .execute();
   }
 
-  async markReportReceived(callId: string, now: number): Promise<void> {
-    await this.db
+  /** The call ended and its report (or what stands in for it) arrived; `db` may be a transaction. */
+  async recordReport(
+    callId: string,
+    facts: Omit<CallFacts, 'status'>,
+    now: number,
+    db: Database = this.db,
+  ): Promise<void> {
+    await this.record(callId, { ...facts, status: 'ended' }, now, db);
+    await db
       .updateTable('calls')
-      .set({ report_received_at: now, status: 'ended', updated_at: now })
+      .set({ report_received_at: now, updated_at: now })
       .where('id', '=', callId)
       .where('report_received_at', 'is', null)
       .execute();

@@ -20,3 +20,18 @@ export function transportFailure(error: unknown): TransportFailure {
     code: stringProperty(error, 'code'),
   };
 }
+
+/**
+ * The error for a request that got no answer, built by the adapter's own error class: a timeout (the other
+ * side may have acted on it) or no connection at all. Both are worth another try.
+ */
+export function noAnswerError<E>(
+  error: unknown,
+  vendor: string,
+  build: (kind: 'TIMEOUT' | 'UNAVAILABLE', message: string) => E,
+): E {
+  const { timedOut, code } = transportFailure(error);
+  return timedOut
+    ? build('TIMEOUT', `${vendor} did not answer within the timeout`)
+    : build('UNAVAILABLE', `${vendor} could not be reached${code ? ` (${code})` : ''}`);
+}

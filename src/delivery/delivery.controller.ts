@@ -1,32 +1,7 @@
+import { Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { OperatorController } from '../common/operator-controller.decorator';
 import {
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  UseGuards,
-  UsePipes,
-  ValidationPipe,
-} from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import { AdminApiKeyGuard } from '../common/admin-api-key.guard';
-import { Database } from '../store/database.factory';
-import { InjectDatabase } from '../store/store.tokens';
-import {
-  CallRecordDto,
-  CallWithDeliveriesDto,
   DeliveryDetailDto,
   DeliveryListDto,
   DeliveryListQueryDto,
@@ -35,18 +10,9 @@ import {
 } from './delivery.dto';
 import { DeliveryService } from './delivery.service';
 
-@ApiTags('operator')
-@ApiSecurity('admin-api-key')
-@ApiUnauthorizedResponse({ description: 'Missing or wrong API key' })
-@ApiTooManyRequestsResponse({ description: 'Operator rate limit exceeded' })
-@UseGuards(AdminApiKeyGuard, ThrottlerGuard)
-@UsePipes(new ValidationPipe({ transform: true, whitelist: true }))
-@Controller('admin')
+@OperatorController()
 export class DeliveryController {
-  constructor(
-    private readonly deliveries: DeliveryService,
-    @InjectDatabase() private readonly db: Database,
-  ) {}
+  constructor(private readonly deliveries: DeliveryService) {}
 
   @Get('deliveries')
   @ApiOperation({ summary: 'List outbox deliveries, newest first, by status and kind' })
@@ -89,21 +55,5 @@ export class DeliveryController {
     if (!(await this.deliveries.replay(id)))
       throw new NotFoundException({ error: 'No dead letter with this id' });
     return { replayed: 1 };
-  }
-
-  @Get('calls/:callId')
-  @ApiOperation({ summary: "A call's stored record (personal data redacted) and its deliveries" })
-  @ApiOkResponse({ type: CallWithDeliveriesDto })
-  @ApiNotFoundResponse({ description: 'Neither a call record nor deliveries for this id' })
-  async call(@Param('callId') callId: string): Promise<CallWithDeliveriesDto> {
-    const [row, deliveries] = await Promise.all([
-      this.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst(),
-      this.deliveries.listForCall(callId),
-    ]);
-    if (!row && deliveries.length === 0) throw new NotFoundException({ error: 'No such call' });
-    return {
-      call: row ? CallRecordDto.from(row) : null,
-      deliveries: deliveries.map((record) => DeliveryDetailDto.from(record)),
-    };
   }
 }

@@ -1,48 +1,38 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SalesforceClient } from '../salesforce/salesforce.client';
-import { SalesforceError, SalesforceErrorCode } from '../salesforce/salesforce.errors';
-import { NewCallTask, NewCase, RequestPriority } from '../salesforce/salesforce.types';
-import { SmsSender } from '../twilio/sms-sender';
+import { hostname } from 'node:os';
 import { DeliveryRow } from '../store/database.types';
 import { Clock } from './clock';
+import {
+  DeliveryAttempt,
+  DeliveryHandler,
+  DeliveryRefusal,
+  DeliverySuccess,
+  isBatchHandler,
+} from './delivery-handler';
+import { DeliveryHandlerRegistry } from './delivery-handler.registry';
 import { deliveryConfig, DeliveryConfig } from './delivery.config';
 import { DeliveryMetrics } from './delivery.metrics';
-import { AttemptRecord, DeliveryRepository, toRecord } from './delivery.repository';
-import {
-  DeliveryInput,
-  DeliveryKind,
-  DeliveryOutcome,
-  DeliveryRecordOf,
-  DeliveryResults,
-  DeliveryTarget,
-  targetOf,
-} from './delivery.types';
-import { backoffDelayMs, classifyFailure, classifyRecordFailure, FailureVerdict } from './retry-policy';
-
-/** `/composite/sobjects` takes at most 200 records per request. */
-export const TASK_BATCH_LIMIT = 200;
-const DEFAULT_SMS_BODY = 'Your support case number is {caseNumber}. We will keep you posted.';
+import { AttemptRecord, DeliveryRepository, NewDelivery } from './delivery.repository';
+import { DeliveryInput, DeliveryKind, DeliveryOutcome, DeliveryPriority } from './delivery.types';
+import { backoffDelayMs, FailureVerdict } from './retry-policy';
 
 /**
- * The one place where outbox rows become Salesforce and Twilio calls, for the inline path and the worker
- * alike. It runs leased rows, writes their outcomes back (with follow-up rows in the same transaction), and
- * pauses a target after an outage so the worker stops hammering it.
+ * The one place where outbox rows meet their handlers, for the inline path and the worker alike. It runs
+ * leased rows (batched where the handler batches), writes their outcomes back with their follow-up rows in the
+ * same transaction, and pauses a target after an outage so the worker stops hammering it. It knows no kind of
+ * write: handlers do the writing and say how their failures are to be treated.
  */
 @Injectable()
 export class DeliveryExecutor {
+  private readonly logger = new Logger(DeliveryExecutor.name);
   /** Lease owner id of this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly outages: Record<DeliveryTarget, { consecutive: number; pausedUntil: number }> = {
-    salesforce: { consecutive: 0, pausedUntil: 0 },
-    twilio: { consecutive: 0, pausedUntil: 0 },
-  };
+  private readonly outages = new Map<string, { consecutive: number; pausedUntil: number }>();
 
   constructor(
-    private readonly salesforce: SalesforceClient,
-    private readonly sms: SmsSender,
+    private readonly handlers: DeliveryHandlerRegistry,
     private readonly repository: DeliveryRepository,
     private readonly clock: Clock,
     private readonly metrics: DeliveryMetrics,
@@ -50,15 +40,18 @@ export class DeliveryExecutor {
   ) {}
 
   /** Targets the worker may send to now (not paused after an outage). */
-  availableTargets(): DeliveryTarget[] {
+  availableTargets(): string[] {
     const now = this.clock.now();
-    return (Object.keys(this.outages) as DeliveryTarget[]).filter(
-      (target) => this.outages[target].pausedUntil <= now,
-    );
+    return this.handlers.targets().filter((target) => (this.outages.get(target)?.pausedUntil ?? 0) <= now);
+  }
+
+  /** The row to commit for a new write: the input and the target its handler writes to. */
+  newDelivery(input: DeliveryInput): NewDelivery {
+    return { ...input, target: this.handlers.get(input.kind).target };
   }
 
   /** Runs leased rows and records their outcomes. Tracked so shutdown can wait for it. */
-  run(rows: DeliveryRow[], priority: RequestPriority): Promise<Map<number, DeliveryOutcome>> {
+  run(rows: DeliveryRow[], priority: DeliveryPriority): Promise<Map<number, DeliveryOutcome<unknown>>> {
     const running = this.runUntracked(rows, priority);
     this.inflight.add(running);
     void running.finally(() => this.inflight.delete(running)).catch(() => undefined);
@@ -77,22 +70,38 @@ export class DeliveryExecutor {
 
   private async runUntracked(
     rows: DeliveryRow[],
-    priority: RequestPriority,
-  ): Promise<Map<number, DeliveryOutcome>> {
-    const tasks = rows.filter((row) => row.kind === 'salesforce.task.create');
-    const singles = rows.filter((row) => row.kind !== 'salesforce.task.create');
+    priority: DeliveryPriority,
+  ): Promise<Map<number, DeliveryOutcome<unknown>>> {
     const attempts: AttemptRecord[] = [];
     const work: Array<() => Promise<void>> = [];
-    for (let start = 0; start < tasks.length; start += TASK_BATCH_LIMIT) {
-      const chunk = tasks.slice(start, start + TASK_BATCH_LIMIT);
-      work.push(async () => void attempts.push(...(await this.deliverTaskBatch(chunk, priority))));
+    for (const [kind, ofKind] of groupByKind(rows)) {
+      const handler = this.handlers.find(kind);
+      if (!handler) {
+        // A row of a kind this build does not know (written by another version): keep it for an operator.
+        for (const row of ofKind) attempts.push(this.unknownKind(row));
+        continue;
+      }
+      if (isBatchHandler(handler)) {
+        for (let start = 0; start < ofKind.length; start += handler.batchSize) {
+          const chunk = ofKind.slice(start, start + handler.batchSize);
+          work.push(async () => void attempts.push(...(await this.deliverBatch(handler, chunk, priority))));
+        }
+      } else {
+        for (const row of ofKind) {
+          work.push(async () => {
+            try {
+              attempts.push(this.succeeded(handler, row, await handler.deliver(attemptOf(row, priority))));
+            } catch (error) {
+              attempts.push(this.failed(handler, row, handler.classify(error), true));
+            }
+          });
+        }
+      }
     }
-    for (const row of singles)
-      work.push(async () => void attempts.push(await this.deliverOne(row, priority)));
     await runWithConcurrency(work, this.config.concurrency);
 
     const applied = await this.repository.record(attempts, this.clock.now());
-    const outcomes = new Map<number, DeliveryOutcome>();
+    const outcomes = new Map<number, DeliveryOutcome<unknown>>();
     for (const attempt of attempts) {
       this.metrics.attempted(attempt.row.kind, attempt.type);
       outcomes.set(attempt.row.seq, outcomeOf(attempt, applied.has(attempt.row.seq)));
@@ -100,197 +109,60 @@ export class DeliveryExecutor {
     return outcomes;
   }
 
-  private async deliverOne(row: DeliveryRow, priority: RequestPriority): Promise<AttemptRecord> {
-    const record = toRecord(row);
+  private async deliverBatch(
+    handler: Extract<DeliveryHandler, { deliverBatch: unknown }>,
+    rows: DeliveryRow[],
+    priority: DeliveryPriority,
+  ): Promise<AttemptRecord[]> {
+    let outcomes: (DeliverySuccess<DeliveryKind> | DeliveryRefusal)[];
     try {
-      switch (record.kind) {
-        case 'salesforce.case.create':
-          return await this.createCase(row, record, priority);
-        case 'salesforce.case.comment': {
-          const { caseId, body } = record.payload;
-          // After an attempt that may have landed, look for the comment before adding it again.
-          const existing = row.in_doubt
-            ? await this.salesforce.findCaseComment(caseId, body, priority)
-            : null;
-          const created = existing ?? (await this.salesforce.addCaseComment(caseId, body, priority));
-          return this.succeeded(row, { id: created.id });
-        }
-        case 'salesforce.contact.update':
-          // Setting the same fields again is harmless: no check needed after a lost response.
-          await this.salesforce.updateContact(record.payload.contactId, record.payload.fields, priority);
-          return this.succeeded(row, { updated: true });
-        case 'salesforce.task.create':
-          return (await this.deliverTaskBatch([row], priority))[0];
-        case 'salesforce.task.transcript': {
-          const { taskId, title, content } = record.payload;
-          const attached = await this.salesforce.attachTranscript(taskId, title, content, priority);
-          return this.succeeded(row, { contentDocumentId: attached.contentDocumentId });
-        }
-        case 'twilio.sms.send': {
-          if (!this.sms.enabled)
-            return { type: 'skipped', row, result: { skipped: 'SMS is not configured' } };
-          const sent = await this.sms.send({ to: record.payload.to, body: record.payload.body });
-          return this.succeeded(row, { sid: sent.sid, status: sent.status });
-        }
-      }
+      outcomes = await handler.deliverBatch(rows.map((row) => attemptOf(row, priority)));
     } catch (error) {
-      return this.failed(row, classifyFailure(error), true);
+      const verdict = handler.classify(error);
+      this.noteOutage(handler.target, verdict);
+      return rows.map((row) => this.failed(handler, row, verdict, false));
     }
-  }
-
-  private async createCase(
-    row: DeliveryRow,
-    record: DeliveryRecordOf<'salesforce.case.create'>,
-    priority: RequestPriority,
-  ): Promise<AttemptRecord> {
-    const { sms, accountNumber, ...payloadCase } = record.payload;
-    const newCase = await this.withAccount(payloadCase, accountNumber, priority);
-    // After an attempt that may have landed, look for the case before creating it again.
-    const existing = row.in_doubt
-      ? await this.salesforce.findCaseByIdempotencyKey(newCase.idempotencyKey, priority, newCase)
-      : null;
-    const created = existing ?? (await this.salesforce.createCase(newCase, priority));
-    const followUps: DeliveryInput[] = sms
-      ? [
-          {
-            kind: 'twilio.sms.send',
-            idempotencyKey: `${row.idempotency_key}:sms`,
-            callId: row.call_id ?? undefined,
-            payload: {
-              to: sms.to,
-              body: (sms.body ?? DEFAULT_SMS_BODY).replaceAll('{caseNumber}', created.caseNumber),
-            },
-          },
-        ]
-      : [];
-    return this.succeeded(row, { id: created.id, caseNumber: created.caseNumber }, followUps);
-  }
-
-  private async withAccount(
-    newCase: NewCase,
-    accountNumber: string | undefined,
-    priority: RequestPriority,
-  ): Promise<NewCase> {
-    if (newCase.accountId || !accountNumber) return newCase;
-    const account = await this.salesforce.findAccountByNumber(accountNumber, priority);
-    if (!account) {
-      throw new SalesforceError(
-        SalesforceErrorCode.NOT_FOUND,
-        'No account has the account number the caller gave',
-        false,
-      );
-    }
-    return { ...newCase, accountId: account.id };
-  }
-
-  /** Tasks go up to 200 per Salesforce call; each record's own result decides its row. */
-  private async deliverTaskBatch(rows: DeliveryRow[], priority: RequestPriority): Promise<AttemptRecord[]> {
-    const records = rows.map((row) => ({
-      row,
-      record: toRecord(row) as DeliveryRecordOf<'salesforce.task.create'>,
-    }));
-    const attempts: AttemptRecord[] = [];
-    let toCreate = records;
-
-    const doubtful = records.filter(({ row }) => row.in_doubt);
-    if (doubtful.length > 0) {
-      try {
-        const existing = await this.salesforce.findCallTasks(
-          doubtful.map(({ record }) => record.payload.task.callId),
-          priority,
-        );
-        toCreate = [];
-        for (const entry of records) {
-          const taskId = entry.row.in_doubt ? existing.get(entry.record.payload.task.callId) : undefined;
-          if (taskId) attempts.push(this.taskSucceeded(entry.row, entry.record, taskId));
-          else toCreate.push(entry);
-        }
-      } catch (error) {
-        const verdict = classifyFailure(error);
-        // The check itself sent nothing; the rows stay in doubt.
-        for (const { row } of doubtful)
-          attempts.push(this.failed(row, { ...verdict, maybeSent: true }, false));
-        this.noteOutage('salesforce', verdict);
-        toCreate = records.filter(({ row }) => !row.in_doubt);
+    this.targetAnswered(handler.target);
+    return rows.map((row, index) => {
+      const outcome = outcomes[index];
+      if (outcome === undefined) {
+        const missing: FailureVerdict = {
+          action: 'retry',
+          maybeSent: true,
+          code: 'UNKNOWN',
+          reason: 'Missing batch result',
+        };
+        return this.failed(handler, row, missing, false);
       }
-    }
-    if (toCreate.length === 0) return attempts;
-
-    try {
-      const tasks = await this.withCasesOfTheirCalls(toCreate.map(({ record }) => record.payload.task));
-      const results = await this.salesforce.createCallTasks(tasks, priority);
-      toCreate.forEach((entry, index) => {
-        const result = results[index];
-        if (result === undefined || result.callId !== entry.record.payload.task.callId) {
-          attempts.push(this.failed(entry.row, classifyFailure(new Error('Missing batch result')), false));
-        } else if (result.ok) {
-          attempts.push(this.taskSucceeded(entry.row, entry.record, result.id));
-        } else {
-          attempts.push(
-            this.failed(
-              entry.row,
-              classifyRecordFailure(result.code, result.message, result.retryable),
-              false,
-            ),
-          );
-        }
-      });
-      this.targetAnswered('salesforce');
-    } catch (error) {
-      const verdict = classifyFailure(error);
-      for (const { row } of toCreate) attempts.push(this.failed(row, verdict, false));
-      this.noteOutage('salesforce', verdict);
-    }
-    return attempts;
-  }
-
-  /**
-   * A case opened during the call may have been created by the outbox only after the call log was queued (a
-   * Salesforce outage mid-call). Rows of one call run in order, so by now it exists: link the Task to it.
-   */
-  private async withCasesOfTheirCalls(tasks: NewCallTask[]): Promise<NewCallTask[]> {
-    const casesByCall = await this.repository.casesCreatedByCalls(tasks.map((task) => task.callId));
-    return tasks.map((task) => {
-      const cases = casesByCall.get(task.callId) ?? [];
-      if (cases.length === 0 || cases.some((created) => created.id === task.whatId)) return task;
-      const numbers = cases.map((created) => created.caseNumber).join(', ');
-      const subject = task.subject.includes('(case ') ? task.subject : `${task.subject} (case ${numbers})`;
-      return { ...task, whatId: cases[0].id, subject: subject.slice(0, 255) };
+      return 'failure' in outcome
+        ? this.failed(handler, row, outcome.failure, false)
+        : this.succeeded(handler, row, outcome);
     });
   }
 
-  private taskSucceeded(
-    row: DeliveryRow,
-    record: DeliveryRecordOf<'salesforce.task.create'>,
-    taskId: string,
-  ): AttemptRecord {
-    const transcript = record.payload.transcript;
-    const followUps: DeliveryInput[] = transcript
-      ? [
-          {
-            kind: 'salesforce.task.transcript',
-            idempotencyKey: `${row.idempotency_key}:transcript`,
-            callId: row.call_id ?? undefined,
-            payload: { taskId, title: transcript.title, content: transcript.content },
-          },
-        ]
-      : [];
-    return this.succeeded(row, { id: taskId }, followUps);
-  }
-
   private succeeded(
+    handler: DeliveryHandler,
     row: DeliveryRow,
-    result: DeliveryResults[DeliveryKind],
-    followUps: DeliveryInput[] = [],
+    success: DeliverySuccess<DeliveryKind>,
   ): AttemptRecord {
-    this.targetAnswered(targetOf(row.kind as DeliveryKind));
-    return { type: 'succeeded', row, result, followUps };
+    this.targetAnswered(handler.target);
+    return {
+      type: success.skipped ? 'skipped' : 'succeeded',
+      row,
+      result: success.result,
+      followUps: (success.followUps ?? []).map((followUp) => this.newDelivery(followUp)),
+    };
   }
 
   /** Turns a failure into a retry with backoff or a dead letter, per the retry policy. */
-  private failed(row: DeliveryRow, verdict: FailureVerdict, requestFailed: boolean): AttemptRecord {
+  private failed(
+    handler: DeliveryHandler,
+    row: DeliveryRow,
+    verdict: FailureVerdict,
+    requestFailed: boolean,
+  ): AttemptRecord {
     const now = this.clock.now();
-    if (requestFailed) this.noteOutage(targetOf(row.kind as DeliveryKind), verdict);
+    if (requestFailed) this.noteOutage(handler.target, verdict);
     const { code, reason } = verdict;
     switch (verdict.action) {
       case 'dead':
@@ -326,21 +198,50 @@ export class DeliveryExecutor {
     };
   }
 
-  private noteOutage(target: DeliveryTarget, verdict: FailureVerdict): void {
-    if (verdict.action !== 'wait') return;
-    const outage = this.outages[target];
-    outage.consecutive += 1;
-    outage.pausedUntil =
-      this.clock.now() +
-      backoffDelayMs(outage.consecutive, this.config.backoffBaseMs, this.config.backoffMaxMs);
+  private unknownKind(row: DeliveryRow): AttemptRecord {
+    this.logger.error(
+      { event: 'delivery_kind_unknown', kind: row.kind },
+      'no handler for this delivery kind',
+    );
+    return {
+      type: 'dead',
+      row,
+      owner: this.owner,
+      code: 'UNKNOWN_KIND',
+      reason: `No handler for delivery kind ${row.kind} in this version`,
+    };
   }
 
-  private targetAnswered(target: DeliveryTarget): void {
-    this.outages[target] = { consecutive: 0, pausedUntil: 0 };
+  private noteOutage(target: string, verdict: FailureVerdict): void {
+    if (verdict.action !== 'wait') return;
+    const consecutive = (this.outages.get(target)?.consecutive ?? 0) + 1;
+    const pausedUntil =
+      this.clock.now() + backoffDelayMs(consecutive, this.config.backoffBaseMs, this.config.backoffMaxMs);
+    this.outages.set(target, { consecutive, pausedUntil });
+  }
+
+  private targetAnswered(target: string): void {
+    this.outages.delete(target);
   }
 }
 
-function outcomeOf(attempt: AttemptRecord, applied: boolean): DeliveryOutcome {
+function attemptOf(row: DeliveryRow, priority: DeliveryPriority): DeliveryAttempt<DeliveryKind> {
+  return {
+    payload: JSON.parse(row.payload) as DeliveryAttempt<DeliveryKind>['payload'],
+    inDoubt: row.in_doubt === 1,
+    priority,
+    idempotencyKey: row.idempotency_key,
+    callId: row.call_id,
+  };
+}
+
+function groupByKind(rows: DeliveryRow[]): Map<string, DeliveryRow[]> {
+  const groups = new Map<string, DeliveryRow[]>();
+  for (const row of rows) groups.set(row.kind, [...(groups.get(row.kind) ?? []), row]);
+  return groups;
+}
+
+function outcomeOf(attempt: AttemptRecord, applied: boolean): DeliveryOutcome<unknown> {
   switch (attempt.type) {
     case 'succeeded':
     case 'skipped':

@@ -1,8 +1,10 @@
-import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { AdminApiKeyGuard } from '../common/admin-api-key.guard';
 import { appConfig } from '../config/app.config';
 import { Clock, SystemClock } from './clock';
+import { DeliveryHandlerRegistry } from './delivery-handler.registry';
 import { deliveryConfig } from './delivery.config';
 import { DeliveryController } from './delivery.controller';
 import { DeliveryExecutor } from './delivery.executor';
@@ -12,29 +14,22 @@ import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
 import { DeliveryWorker } from './delivery.worker';
 
-export interface DeliveryModuleOptions {
-  /** Modules that export the `SalesforceClient` and `SmsSender` ports (the outbox only sees the ports). */
-  integrations: NonNullable<ModuleMetadata['imports']>;
-}
-
 /**
- * The transactional outbox. Needs the global StoreModule and MetricsModule, `ThrottlerModule.forRoot` for
- * the operator endpoints, and the modules passed in `integrations`.
+ * The transactional outbox: a generic mechanism that commits writes, runs them through the `@OutboxHandler()`
+ * providers of the modules that own them (discovered at start-up), retries and dead-letters them. Needs the
+ * global StoreModule and MetricsModule, and `ThrottlerModule.forRoot` for the operator endpoints.
  */
 @Module({})
 export class DeliveryModule {
-  static forRoot(options: DeliveryModuleOptions): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: DeliveryModule,
-      imports: [
-        ConfigModule.forFeature(deliveryConfig),
-        ConfigModule.forFeature(appConfig),
-        ...options.integrations,
-      ],
+      imports: [ConfigModule.forFeature(deliveryConfig), ConfigModule.forFeature(appConfig), DiscoveryModule],
       controllers: [DeliveryController],
       providers: [
         { provide: Clock, useClass: SystemClock },
         AdminApiKeyGuard,
+        DeliveryHandlerRegistry,
         DeliveryRepository,
         DeliveryMetrics,
         DeliveryExecutor,

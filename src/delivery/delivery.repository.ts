@@ -1,4 +1,3 @@
-import type { CreatedCase } from '../salesforce/salesforce.types';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ExpressionBuilder, RawBuilder, sql, UpdateObject } from 'kysely';
@@ -10,16 +9,15 @@ import {
   DeliveryInput,
   DeliveryKind,
   DeliveryRecord,
-  DeliveryResults,
   DeliveryStatus,
-  DeliveryTarget,
-  targetOf,
 } from './delivery.types';
+
+/** A write to commit: what was submitted, and the target its handler writes to. */
+export type NewDelivery = DeliveryInput & { target: string };
 
 /** The end of one attempt, as written back to its row. */
 export type AttemptRecord =
-  | { type: 'succeeded'; row: DeliveryRow; result: DeliveryResults[DeliveryKind]; followUps: DeliveryInput[] }
-  | { type: 'skipped'; row: DeliveryRow; result: DeliveryResults[DeliveryKind] }
+  | { type: 'succeeded' | 'skipped'; row: DeliveryRow; result: unknown; followUps: NewDelivery[] }
   | {
       type: 'retry';
       row: DeliveryRow;
@@ -33,7 +31,7 @@ export type AttemptRecord =
 
 export interface DeliveryListFilter {
   status?: DeliveryStatus;
-  kind?: DeliveryKind;
+  kind?: string;
   limit: number;
   offset: number;
 }
@@ -44,13 +42,13 @@ export class DeliveryRepository {
   constructor(@InjectDatabase() private readonly db: Database) {}
 
   /** Commits a new row, or leaves the existing row of that idempotency key untouched. */
-  async insert(input: DeliveryInput, now: number): Promise<DeliveryRow> {
-    await this.db
+  async insert(delivery: NewDelivery, now: number, db: Database = this.db): Promise<DeliveryRow> {
+    await db
       .insertInto('deliveries')
-      .values(newRow(input, now))
+      .values(newRow(delivery, now))
       .onConflict((c) => c.column('idempotency_key').doNothing())
       .execute();
-    const row = await this.findByKey(input.idempotencyKey);
+    const row = await this.findByKey(delivery.idempotencyKey, db);
     if (!row) throw new Error('Delivery row vanished right after insert');
     return row;
   }
@@ -59,8 +57,8 @@ export class DeliveryRepository {
     return this.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  findByKey(idempotencyKey: string): Promise<DeliveryRow | undefined> {
-    return this.db
+  findByKey(idempotencyKey: string, db: Database = this.db): Promise<DeliveryRow | undefined> {
+    return db
       .selectFrom('deliveries')
       .selectAll()
       .where('idempotency_key', '=', idempotencyKey)
@@ -76,32 +74,12 @@ export class DeliveryRepository {
       .execute();
   }
 
-  /** Cases created so far by these calls' outbox rows, in creation order, by call id. */
-  async casesCreatedByCalls(callIds: string[]): Promise<Map<string, CreatedCase[]>> {
-    const byCall = new Map<string, CreatedCase[]>();
-    if (callIds.length === 0) return byCall;
-    const rows = await this.db
-      .selectFrom('deliveries')
-      .select(['call_id', 'result'])
-      .where('call_id', 'in', callIds)
-      .where('kind', '=', 'salesforce.case.create')
-      .where('status', '=', 'succeeded')
-      .orderBy('seq')
-      .execute();
-    for (const row of rows) {
-      if (!row.call_id || !row.result) continue;
-      const created = JSON.parse(row.result) as CreatedCase;
-      byCall.set(row.call_id, [...(byCall.get(row.call_id) ?? []), created]);
-    }
-    return byCall;
-  }
-
   list(filter: DeliveryListFilter): Promise<DeliveryRow[]> {
     return this.db
       .selectFrom('deliveries')
       .selectAll()
       .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status as DeliveryStatus))
-      .$if(filter.kind !== undefined, (qb) => qb.where('kind', '=', filter.kind as DeliveryKind))
+      .$if(filter.kind !== undefined, (qb) => qb.where('kind', '=', filter.kind as string))
       .orderBy('seq', 'desc')
       .limit(filter.limit)
       .offset(filter.offset)
@@ -119,7 +97,7 @@ export class DeliveryRepository {
     now: number;
     leaseMs: number;
     limit: number;
-    targets: DeliveryTarget[];
+    targets: string[];
   }): Promise<DeliveryRow[]> {
     if (options.targets.length === 0) return [];
     const { owner, now, leaseMs, limit, targets } = options;
@@ -190,7 +168,7 @@ export class DeliveryRepository {
         for (const { seq } of rows) applied.add(Number(seq));
       }
       const followUps = attempts.flatMap((attempt) =>
-        attempt.type === 'succeeded' && applied.has(attempt.row.seq)
+        (attempt.type === 'succeeded' || attempt.type === 'skipped') && applied.has(attempt.row.seq)
           ? attempt.followUps.map((followUp) => newRow(followUp, now))
           : [],
       );
@@ -354,11 +332,11 @@ function outcomeColumns(attempt: AttemptRecord, now: number): OutcomeColumns {
   }
 }
 
-function newRow(input: DeliveryInput, now: number): NewDeliveryRow {
+function newRow(input: NewDelivery, now: number): NewDeliveryRow {
   return {
     id: randomUUID(),
     kind: input.kind,
-    target: targetOf(input.kind),
+    target: input.target,
     idempotency_key: input.idempotencyKey,
     call_id: input.callId ?? null,
     payload: JSON.stringify(input.payload),

@@ -4,7 +4,16 @@ import { Clock } from './clock';
 import { deliveryConfig, DeliveryConfig } from './delivery.config';
 import { DeliveryExecutor } from './delivery.executor';
 import { DeliveryListFilter, DeliveryRepository, toRecord } from './delivery.repository';
-import { DeliveryBacklog, DeliveryInput, DeliveryOutcome, DeliveryRecord } from './delivery.types';
+import { Database } from '../store/database.factory';
+import { InjectDatabase } from '../store/store.tokens';
+import {
+  DeliveryBacklog,
+  DeliveryInput,
+  DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryRecordOf,
+  DeliveryResult,
+} from './delivery.types';
 
 export class UnknownDeliveryError extends Error {
   constructor() {
@@ -27,11 +36,27 @@ export class DeliveryService {
     private readonly executor: DeliveryExecutor,
     private readonly clock: Clock,
     @Inject(deliveryConfig.KEY) private readonly config: DeliveryConfig,
+    @InjectDatabase() private readonly db: Database,
   ) {}
 
-  /** Commits the row (durable when this resolves), or returns the existing row for that key unchanged. */
-  async submit(input: DeliveryInput): Promise<DeliveryRecord> {
-    return toRecord(await this.repository.insert(input, this.clock.now()));
+  /**
+   * Commits the row (durable when this resolves), or returns the existing row for that key unchanged.
+   * `alongWith` runs the caller's own writes in the same transaction, so that they and the row are durable
+   * together or not at all (one commit, one fsync on SQLite).
+   */
+  async submit<Input extends DeliveryInput>(
+    input: Input,
+    options: { alongWith?: (transaction: Database) => Promise<void> } = {},
+  ): Promise<DeliveryRecordOf<Input['kind']>> {
+    const delivery = this.executor.newDelivery(input);
+    const { alongWith } = options;
+    const row = alongWith
+      ? await this.db.transaction().execute(async (transaction) => {
+          await alongWith(transaction);
+          return this.repository.insert(delivery, this.clock.now(), transaction);
+        })
+      : await this.repository.insert(delivery, this.clock.now());
+    return toRecord(row) as DeliveryRecordOf<Input['kind']>;
   }
 
   /**
@@ -39,7 +64,14 @@ export class DeliveryService {
    * and records its outcome (and follow-ups) when it ends; the caller hears `pending` and the worker takes
    * over if that attempt fails.
    */
-  async runInline(id: string, budgetMs: number): Promise<DeliveryOutcome> {
+  async runInline<Record extends DeliveryRecord>(
+    record: Record,
+    budgetMs: number,
+  ): Promise<DeliveryOutcome<DeliveryResult<Record['kind']>>> {
+    return (await this.runInlineById(record.id, budgetMs)) as DeliveryOutcome<DeliveryResult<Record['kind']>>;
+  }
+
+  private async runInlineById(id: string, budgetMs: number): Promise<DeliveryOutcome<unknown>> {
     const deadline = Date.now() + budgetMs;
     const row = await this.repository.claimOne(
       id,
@@ -100,7 +132,7 @@ export class DeliveryService {
   }
 
   /** The row is finished, or another process is running it: report its state, waiting within the budget. */
-  private async awaitSettled(id: string, deadline: number): Promise<DeliveryOutcome> {
+  private async awaitSettled(id: string, deadline: number): Promise<DeliveryOutcome<unknown>> {
     for (;;) {
       const record = await this.get(id);
       if (!record) throw new UnknownDeliveryError();

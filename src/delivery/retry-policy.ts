@@ -1,6 +1,4 @@
 import { IntegrationError } from '../common/integration.error';
-import { SalesforceError, SalesforceErrorCode } from '../salesforce/salesforce.errors';
-import { TwilioError, TwilioErrorCode } from '../twilio/twilio.errors';
 
 /**
  * How the outbox treats a failed attempt.
@@ -18,9 +16,11 @@ export interface FailureVerdict {
   reason: string;
 }
 
-export function classifyFailure(error: unknown): FailureVerdict {
-  if (error instanceof SalesforceError) return classifySalesforce(error);
-  if (error instanceof TwilioError) return classifyTwilio(error);
+/**
+ * The default reading of a failure, for handlers whose target has nothing more specific to say: an
+ * integration error that may be retried is retried (and may have been sent); anything else is a dead letter.
+ */
+export function classifyIntegrationFailure(error: unknown): FailureVerdict {
   if (error instanceof IntegrationError) {
     return {
       action: error.retryable ? 'retry' : 'dead',
@@ -41,52 +41,6 @@ export function classifyFailure(error: unknown): FailureVerdict {
 /** Per-record failure reported inside a successful batch response (the batch call itself went through). */
 export function classifyRecordFailure(code: string, message: string, retryable: boolean): FailureVerdict {
   return { action: retryable ? 'retry' : 'dead', maybeSent: false, code, reason: message };
-}
-
-function classifySalesforce(error: SalesforceError): FailureVerdict {
-  const verdict = (action: FailureVerdict['action'], maybeSent: boolean): FailureVerdict => ({
-    action,
-    maybeSent,
-    code: error.code,
-    reason: error.salesforceCode ? `${error.salesforceCode}: ${error.message}` : error.message,
-  });
-  switch (error.code) {
-    case SalesforceErrorCode.RATE_LIMITED:
-    case SalesforceErrorCode.AUTH_FAILED:
-      return verdict('wait', false);
-    case SalesforceErrorCode.UNAVAILABLE:
-    case SalesforceErrorCode.TIMEOUT:
-      return verdict('wait', true);
-    case SalesforceErrorCode.SESSION_EXPIRED:
-      return verdict('retry', false);
-    case SalesforceErrorCode.UNKNOWN:
-      return verdict(error.retryable ? 'retry' : 'dead', true);
-    case SalesforceErrorCode.VALIDATION:
-    case SalesforceErrorCode.NOT_FOUND:
-    case SalesforceErrorCode.MISCONFIGURED:
-      return verdict('dead', false);
-  }
-}
-
-function classifyTwilio(error: TwilioError): FailureVerdict {
-  const verdict = (action: FailureVerdict['action'], maybeSent: boolean): FailureVerdict => ({
-    action,
-    maybeSent,
-    code: error.code,
-    reason: error.twilioCode ? `Twilio ${error.twilioCode}: ${error.message}` : error.message,
-  });
-  switch (error.code) {
-    case TwilioErrorCode.RATE_LIMITED:
-    case TwilioErrorCode.AUTH_FAILED:
-      return verdict('wait', false);
-    case TwilioErrorCode.UNAVAILABLE:
-    case TwilioErrorCode.TIMEOUT:
-      return verdict('wait', true);
-    case TwilioErrorCode.INVALID_RECIPIENT:
-    case TwilioErrorCode.REJECTED:
-    case TwilioErrorCode.NOT_CONFIGURED:
-      return verdict('dead', false);
-  }
 }
 
 /** Exponential backoff with equal jitter: half fixed, half random, so retries of many rows spread out. */

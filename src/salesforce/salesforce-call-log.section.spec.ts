@@ -1,7 +1,7 @@
-import { startClientHarness, useClientHarnesses } from '../../test/support/salesforce-client-harness';
+import * as kit from '../../test/support/salesforce-client-harness';
 import { NewCallTask } from './salesforce.types';
 
-useClientHarnesses();
+kit.useClientHarnesses();
 
 describe('SalesforceRestClient against the Salesforce fake', () => {
   describe('call logging', () => {
@@ -18,7 +18,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     }
 
     it('should log Tasks in one call with per-record results, and find them by call id', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const contactId = fake.insert('Contact', { LastName: 'Doe' });
       const before = fake.stats.apiCallsCounted;
 
@@ -50,7 +50,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should not duplicate Tasks when the batch response is lost', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ loseResponses: 1, match: '/composite/sobjects' });
 
@@ -66,7 +66,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should attach a transcript to the Task and return its ContentDocumentId', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const [logged] = await client.createCallTasks([task('call-t')]);
       if (!logged.ok) throw new Error('task not logged');
 

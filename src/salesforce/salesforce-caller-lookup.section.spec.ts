@@ -1,17 +1,13 @@
-import {
-  metricValue,
-  startClientHarness,
-  useClientHarnesses,
-} from '../../test/support/salesforce-client-harness';
+import * as kit from '../../test/support/salesforce-client-harness';
 
-useClientHarnesses();
+kit.useClientHarnesses();
 
 describe('SalesforceRestClient against the Salesforce fake', () => {
   describe('caller identification', () => {
     it.each(['(415) 555-1212', '415.555.1212', '+1 415 555 1212', '1-415-555-1212'])(
       'should identify a contact whose phone is stored as %s',
       async (stored) => {
-        const { fake, client } = await startClientHarness();
+        const { fake, client } = await kit.startClientHarness();
         const accountId = fake.insert('Account', { Name: 'Acme', AccountNumber: 'A-1' });
         const contactId = fake.insert('Contact', {
           FirstName: 'Jane',
@@ -31,7 +27,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     );
 
     it('should find a contact created moments ago, before the search index has it', async () => {
-      const { fake, client } = await startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
+      const { fake, client } = await kit.startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
       const contactId = fake.insert('Contact', { LastName: 'New', MobilePhone: '415-555-0199' });
 
       expect(await client.findCallerByPhone('+14155550199')).toMatchObject({
@@ -41,7 +37,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should report several distinct contacts as ambiguous, and a lone account phone as the account', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       fake.insert('Contact', { LastName: 'One', Phone: '(212) 555-0100' });
       fake.insert('Contact', { LastName: 'Two', MobilePhone: '+1 212 555 0100' });
       const accountId = fake.insert('Account', { Name: 'Shop', Phone: '212-555-0177' });
@@ -55,7 +51,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should not match a number that only shares its last digits', async () => {
-      const { fake, client } = await startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
+      const { fake, client } = await kit.startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
       fake.insert('Contact', { LastName: 'Other', Phone: '(310) 555-1212' });
 
       expect(await client.findCallerByPhone('+14155551212')).toEqual({ kind: 'unidentified' });
@@ -69,14 +65,14 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       '\\',
       "%' OR Name LIKE '%",
     ])('should return nothing foreign for the account number %p', async (attack) => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       fake.insert('Account', { Name: 'Victim', AccountNumber: 'ACC-1' });
 
       expect(await client.findAccountByNumber(attack)).toBeNull();
     });
 
     it('should search only for the digits of a phone number, whatever else the caller id contains', async () => {
-      const { fake, client, registry } = await startClientHarness();
+      const { fake, client, registry } = await kit.startClientHarness();
       fake.insert('Contact', { LastName: 'Victim', Phone: '(415) 555-1212' });
 
       expect(await client.findCallerByPhone('*} IN ALL FIELDS RETURNING Contact(Id) {*')).toEqual({
@@ -86,7 +82,9 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
         kind: 'unidentified',
       });
       expect(
-        await metricValue(registry, 'salesforce_requests_total', { operation: 'findCallerByPhone.search' }),
+        await kit.metricValue(registry, 'salesforce_requests_total', {
+          operation: 'findCallerByPhone.search',
+        }),
       ).toBeLessThanOrEqual(1);
     });
   });

@@ -1,13 +1,8 @@
-import {
-  caught,
-  metricValue,
-  startClientHarness,
-  useClientHarnesses,
-} from '../../test/support/salesforce-client-harness';
+import * as kit from '../../test/support/salesforce-client-harness';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { NewCase } from './salesforce.types';
 
-useClientHarnesses();
+kit.useClientHarnesses();
 
 function newCase(overrides: Partial<NewCase> = {}): NewCase {
   return {
@@ -22,7 +17,7 @@ function newCase(overrides: Partial<NewCase> = {}): NewCase {
 describe('SalesforceRestClient against the Salesforce fake', () => {
   describe('cases', () => {
     it('should create a Case and read its CaseNumber in one API call', async () => {
-      const { fake, client, registry } = await startClientHarness({
+      const { fake, client, registry } = await kit.startClientHarness({
         env: { SALESFORCE_CASE_AUTO_ASSIGN: 'false' },
       });
       const contactId = fake.insert('Contact', { LastName: 'Doe' });
@@ -32,7 +27,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
 
       expect(fake.stats.apiCallsCounted - before).toBe(1);
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'createCase',
           outcome: 'success',
         }),
@@ -51,7 +46,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should leave assignment rules on by default', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
 
       const created = await client.createCase(newCase());
 
@@ -59,7 +54,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should create exactly one Case when the response is lost after the commit (marker in Description)', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const contactId = fake.insert('Contact', { LastName: 'Doe' });
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ loseResponses: 1, match: '/composite' });
@@ -75,7 +70,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should create exactly one Case when the response is lost after the commit (external-ID upsert)', async () => {
-      const { fake, client } = await startClientHarness({
+      const { fake, client } = await kit.startClientHarness({
         fake: { caseExternalIdField: 'Voice_Call_Key__c' },
         env: { SALESFORCE_CASE_EXTERNAL_ID_FIELD: 'Voice_Call_Key__c' },
       });
@@ -92,7 +87,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should find a case by number (leading zeros optional) and list open cases most recent first', async () => {
-      const { fake, client } = await startClientHarness({ fake: { clock: undefined } });
+      const { fake, client } = await kit.startClientHarness({ fake: { clock: undefined } });
       const contactId = fake.insert('Contact', { LastName: 'Doe' });
       const otherId = fake.insert('Contact', { LastName: 'Roe' });
       const first = await client.createCase(newCase({ contactId, subject: 'first' }));
@@ -110,7 +105,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should truncate a comment to 4,000 bytes at a character boundary', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
 
       const comment = await client.addCaseComment(parentId, 'é'.repeat(3000));
@@ -121,7 +116,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should find a comment already on the case by its body, and nothing for a body it does not have', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
       fake.insert('CaseComment', { ParentId: parentId, CommentBody: 'Earlier note' });
       const added = await client.addCaseComment(parentId, 'Caller says the line is still down');
@@ -135,7 +130,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should find a comment longer than 4,000 bytes by the truncated body it was stored with', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
       const long = `${'é'.repeat(2500)} — the tail that does not fit`;
       const added = await client.addCaseComment(parentId, long);
@@ -144,7 +139,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it("should not take another case's identical comment for this case's", async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const mine = fake.insert('Case', { Subject: 'Mine', Status: 'New' });
       const other = fake.insert('Case', { Subject: 'Other', Status: 'New' });
       await client.addCaseComment(other, 'Please call me back');
@@ -153,16 +148,16 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should retry the comment lookup through an outage, since it only reads', async () => {
-      const { fake, client, registry } = await startClientHarness();
+      const { fake, client, registry } = await kit.startClientHarness();
       const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
       await client.addCaseComment(parentId, 'Hello');
       fake.faults.set({ outage: true, match: '/query' });
 
-      const error = await caught(client.findCaseComment(parentId, 'Hello'));
+      const error = await kit.caught(client.findCaseComment(parentId, 'Hello'));
 
       expect(error.code).toBe(SalesforceErrorCode.UNAVAILABLE);
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'findCaseComment',
           outcome: 'unavailable',
         }),
@@ -172,7 +167,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
 
   describe('injection', () => {
     it('should return nothing foreign for hostile case numbers and idempotency keys', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const contactId = fake.insert('Contact', { LastName: 'Victim' });
       await client.createCase(newCase({ contactId }));
 
@@ -184,12 +179,12 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     it.each(["500000000000001' OR ParentId != '", '500000000000001AAA OR Id != null', "x'"])(
       'should refuse the case id %p of a comment lookup before any request',
       async (attack) => {
-        const { fake, client } = await startClientHarness();
+        const { fake, client } = await kit.startClientHarness();
         const parentId = fake.insert('Case', { Subject: 'Victim', Status: 'New' });
         await client.addCaseComment(parentId, 'Private note');
         const before = fake.stats.apiCallsCounted;
 
-        const error = await caught(client.findCaseComment(attack, 'Private note'));
+        const error = await kit.caught(client.findCaseComment(attack, 'Private note'));
 
         expect(error.code).toBe(SalesforceErrorCode.VALIDATION);
         expect(fake.stats.apiCallsCounted).toBe(before);

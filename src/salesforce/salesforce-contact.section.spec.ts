@@ -1,23 +1,20 @@
-import {
-  caught,
-  metricValue,
-  startClientHarness,
-  useClientHarnesses,
-} from '../../test/support/salesforce-client-harness';
+import * as kit from '../../test/support/salesforce-client-harness';
 import { SalesforceErrorCode } from './salesforce.errors';
 
-useClientHarnesses();
+kit.useClientHarnesses();
 
 describe('SalesforceRestClient against the Salesforce fake', () => {
   describe('contact updates', () => {
     it('should write allow-listed fields, phone as E.164, and refuse bad values before any request', async () => {
-      const { fake, client, registry } = await startClientHarness();
+      const { fake, client, registry } = await kit.startClientHarness();
       const contactId = fake.insert('Contact', { LastName: 'Doe', Title: 'CEO' });
 
       await client.updateContact(contactId, { phone: '(415) 555-0123', mailingCity: 'Springfield' });
-      const badEmail = await caught(client.updateContact(contactId, { email: 'not-an-email' }));
-      const tooLong = await caught(client.updateContact(contactId, { mailingPostalCode: '1'.repeat(21) }));
-      const hostile = await caught(
+      const badEmail = await kit.caught(client.updateContact(contactId, { email: 'not-an-email' }));
+      const tooLong = await kit.caught(
+        client.updateContact(contactId, { mailingPostalCode: '1'.repeat(21) }),
+      );
+      const hostile = await kit.caught(
         client.updateContact(contactId, { Title: 'Intern' } as unknown as { email: string }),
       );
 
@@ -30,7 +27,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
         expect(error.code).toBe(SalesforceErrorCode.VALIDATION);
       expect(badEmail.message).not.toContain('not-an-email');
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'updateContact',
           outcome: 'success',
         }),

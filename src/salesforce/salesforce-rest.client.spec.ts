@@ -1,22 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
-import {
-  caught,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  metricValue,
-  startClientHarness,
-  useClientHarnesses,
-  tokenRequests,
-} from '../../test/support/salesforce-client-harness';
+import * as kit from '../../test/support/salesforce-client-harness';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { InMemorySalesforceTokenStore } from './salesforce-token.store';
 
-useClientHarnesses();
+kit.useClientHarnesses();
 
 describe('SalesforceRestClient against the Salesforce fake', () => {
   describe('authentication', () => {
     it('should authenticate with client credentials and reuse the token', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const accountId = fake.insert('Account', { Name: 'Acme', AccountNumber: 'ACC-1' });
 
       expect(await client.findAccountByNumber('ACC-1')).toEqual({
@@ -25,17 +17,17 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
         accountNumber: 'ACC-1',
       });
       expect(await client.findAccountByNumber('ACC-1')).not.toBeNull();
-      expect(tokenRequests(fake)).toBe(1);
+      expect(kit.tokenRequests(fake)).toBe(1);
       expect(client.tokenStatus().state).toBe('valid');
     });
 
     it('should authenticate with a JWT bearer assertion signed by the configured key', async () => {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const { fake, client } = await startClientHarness({
+      const { fake, client } = await kit.startClientHarness({
         fake: {
           clients: [
             {
-              clientId: CLIENT_ID,
+              clientId: kit.CLIENT_ID,
               jwt: {
                 publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
                 username: 'integration@example.com',
@@ -52,17 +44,17 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       fake.insert('Account', { Name: 'Acme', AccountNumber: 'JWT-1' });
 
       expect(await client.findAccountByNumber('JWT-1')).toMatchObject({ name: 'Acme' });
-      expect(tokenRequests(fake)).toBe(1);
+      expect(kit.tokenRequests(fake)).toBe(1);
     });
 
     it('should refresh with a rotating refresh token and keep the new one in the store', async () => {
       const store = new InMemorySalesforceTokenStore();
-      const { fake, client } = await startClientHarness({
+      const { fake, client } = await kit.startClientHarness({
         fake: {
           clients: [
             {
-              clientId: CLIENT_ID,
-              clientSecret: CLIENT_SECRET,
+              clientId: kit.CLIENT_ID,
+              clientSecret: kit.CLIENT_SECRET,
               refreshTokens: ['rt-initial'],
               rotateRefreshTokens: true,
             },
@@ -81,32 +73,32 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       expect(afterFirst).toBeDefined();
       expect(afterFirst).not.toBe('rt-initial');
       expect(await store.loadRefreshToken()).not.toBe(afterFirst);
-      expect(tokenRequests(fake)).toBe(2);
+      expect(kit.tokenRequests(fake)).toBe(2);
     });
 
     it('should fail with AUTH_FAILED naming what to check, never the secret, and stop hammering', async () => {
-      const { fake, client } = await startClientHarness({
-        fake: { clients: [{ clientId: CLIENT_ID, clientSecret: 'the-real-secret' }] },
+      const { fake, client } = await kit.startClientHarness({
+        fake: { clients: [{ clientId: kit.CLIENT_ID, clientSecret: 'the-real-secret' }] },
         env: { SALESFORCE_TOKEN_FAILURE_THRESHOLD: '2' },
       });
 
       const errors: SalesforceError[] = [];
       for (let attempt = 0; attempt < 5; attempt += 1)
-        errors.push(await caught(client.findAccountByNumber('X')));
+        errors.push(await kit.caught(client.findAccountByNumber('X')));
 
       for (const error of errors) {
         expect(error.code).toBe(SalesforceErrorCode.AUTH_FAILED);
         expect(error.message).toMatch(/SALESFORCE_CLIENT_ID|SALESFORCE_CLIENT_SECRET/);
-        expect(error.message).not.toContain(CLIENT_SECRET);
+        expect(error.message).not.toContain(kit.CLIENT_SECRET);
         expect(error.message).not.toContain('the-real-secret');
       }
-      expect(tokenRequests(fake)).toBe(2);
+      expect(kit.tokenRequests(fake)).toBe(2);
       expect(client.tokenStatus()).toMatchObject({ state: 'failed' });
-      expect(client.tokenStatus().lastError).not.toContain(CLIENT_SECRET);
+      expect(client.tokenStatus().lastError).not.toContain(kit.CLIENT_SECRET);
     });
 
     it('should obtain exactly one token for 1,000 concurrent calls on a cold cache', async () => {
-      const { fake, client } = await startClientHarness({
+      const { fake, client } = await kit.startClientHarness({
         env: { SALESFORCE_MAX_CONCURRENCY: '100', SALESFORCE_REQUEST_TIMEOUT_MS: '20000' },
       });
       fake.insert('Account', { Name: 'Acme', AccountNumber: 'LOAD-1' });
@@ -116,11 +108,11 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       );
 
       expect(results.every((account) => account?.name === 'Acme')).toBe(true);
-      expect(tokenRequests(fake)).toBe(1);
+      expect(kit.tokenRequests(fake)).toBe(1);
     }, 30_000);
 
     it('should refresh once and fail no call when the token expires mid-flight', async () => {
-      const { fake, client } = await startClientHarness({ env: { SALESFORCE_MAX_CONCURRENCY: '50' } });
+      const { fake, client } = await kit.startClientHarness({ env: { SALESFORCE_MAX_CONCURRENCY: '50' } });
       fake.insert('Account', { Name: 'Acme', AccountNumber: 'EXP-1' });
       await client.findAccountByNumber('EXP-1');
       fake.faults.set({ latencyMs: 30 });
@@ -131,22 +123,22 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       const results = await inFlight;
 
       expect(results.every((account) => account?.name === 'Acme')).toBe(true);
-      expect(tokenRequests(fake)).toBe(2);
+      expect(kit.tokenRequests(fake)).toBe(2);
     });
   });
 
   describe('failures', () => {
     it('should turn an outage into UNAVAILABLE after retrying a read', async () => {
-      const { fake, client, registry } = await startClientHarness();
+      const { fake, client, registry } = await kit.startClientHarness();
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ outage: true });
 
-      const error = await caught(client.findAccountByNumber('ACC-1'));
+      const error = await kit.caught(client.findAccountByNumber('ACC-1'));
 
       expect(error.code).toBe(SalesforceErrorCode.UNAVAILABLE);
       expect(error.retryable).toBe(true);
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'findAccountByNumber',
           outcome: 'unavailable',
         }),
@@ -154,24 +146,24 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should turn REQUEST_LIMIT_EXCEEDED into RATE_LIMITED without retrying, and pause background work', async () => {
-      const { fake, client, registry } = await startClientHarness();
+      const { fake, client, registry } = await kit.startClientHarness();
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ limitExceeded: true });
 
-      const live = await caught(client.findAccountByNumber('ACC-1'));
+      const live = await kit.caught(client.findAccountByNumber('ACC-1'));
       fake.faults.clear();
-      const background = await caught(client.findCallTasks(['call-1'], 'background'));
+      const background = await kit.caught(client.findCallTasks(['call-1'], 'background'));
 
       expect(live.code).toBe(SalesforceErrorCode.RATE_LIMITED);
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'findAccountByNumber',
           outcome: 'rate_limited',
         }),
       ).toBe(1);
       expect(background.code).toBe(SalesforceErrorCode.RATE_LIMITED);
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'findCallTasks',
           outcome: 'success',
         }),
@@ -181,41 +173,41 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should end a hung request with TIMEOUT', async () => {
-      const { fake, client } = await startClientHarness({
+      const { fake, client } = await kit.startClientHarness({
         env: { SALESFORCE_REQUEST_TIMEOUT_MS: '150', SALESFORCE_RETRY_ATTEMPTS: '0' },
       });
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ hang: true });
 
-      const error = await caught(client.findAccountByNumber('ACC-1'));
+      const error = await kit.caught(client.findAccountByNumber('ACC-1'));
 
       expect(error.code).toBe(SalesforceErrorCode.TIMEOUT);
       expect(error.retryable).toBe(true);
     });
 
     it('should end a hung token request with TIMEOUT', async () => {
-      const { fake, client } = await startClientHarness({
+      const { fake, client } = await kit.startClientHarness({
         env: { SALESFORCE_REQUEST_TIMEOUT_MS: '150', SALESFORCE_RETRY_ATTEMPTS: '0' },
       });
       fake.faults.set({ tokenHang: true });
 
-      const error = await caught(client.findAccountByNumber('ACC-1'));
+      const error = await kit.caught(client.findAccountByNumber('ACC-1'));
 
       expect(error.code).toBe(SalesforceErrorCode.TIMEOUT);
       expect(client.tokenStatus().state).toBe('failed');
     });
 
     it('should not retry a comment after an outage (no way to check whether it landed)', async () => {
-      const { fake, client, registry } = await startClientHarness();
+      const { fake, client, registry } = await kit.startClientHarness();
       const parentId = fake.insert('Case', { Subject: 'Parent', Status: 'New' });
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ outage: true, match: '/sobjects/CaseComment' });
 
-      const error = await caught(client.addCaseComment(parentId, 'Hello'));
+      const error = await kit.caught(client.addCaseComment(parentId, 'Hello'));
 
       expect(error.code).toBe(SalesforceErrorCode.UNAVAILABLE);
       expect(
-        await metricValue(registry, 'salesforce_requests_total', {
+        await kit.metricValue(registry, 'salesforce_requests_total', {
           operation: 'addCaseComment',
           outcome: 'unavailable',
         }),
@@ -223,7 +215,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
     });
 
     it('should retry a contact update (the same PATCH twice is harmless)', async () => {
-      const { fake, client } = await startClientHarness();
+      const { fake, client } = await kit.startClientHarness();
       const contactId = fake.insert('Contact', { LastName: 'Doe' });
       await client.findAccountByNumber('warm-up');
       fake.faults.set({ loseResponses: 1, match: '/sobjects/Contact' });
@@ -236,18 +228,18 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
 
   describe('budget and metrics', () => {
     it('should export api usage and pause background requests near the daily limit', async () => {
-      const { client, registry } = await startClientHarness({
+      const { client, registry } = await kit.startClientHarness({
         fake: { dailyApiLimit: 10 },
         env: { SALESFORCE_BACKGROUND_USAGE_CEILING: '0.5' },
       });
       for (let call = 0; call < 5; call += 1) await client.findAccountByNumber('ACC-1');
 
       const usage = client.apiUsage();
-      const refused = await caught(client.findCallTasks(['call-1'], 'background'));
+      const refused = await kit.caught(client.findCallTasks(['call-1'], 'background'));
 
       expect(usage).toMatchObject({ used: 5, limit: 10 });
-      expect(await metricValue(registry, 'salesforce_api_usage', {})).toBe(5);
-      expect(await metricValue(registry, 'salesforce_api_limit', {})).toBe(10);
+      expect(await kit.metricValue(registry, 'salesforce_api_usage', {})).toBe(5);
+      expect(await kit.metricValue(registry, 'salesforce_api_limit', {})).toBe(10);
       expect(refused.code).toBe(SalesforceErrorCode.RATE_LIMITED);
       expect(await client.findAccountByNumber('ACC-1')).toBeNull();
     });
@@ -255,8 +247,8 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
 
   describe('schema check', () => {
     it('should find nothing missing in a matching org, name a missing picklist value and re-check only that', async () => {
-      const good = await startClientHarness();
-      const bad = await startClientHarness({ env: { SALESFORCE_CASE_TYPE_MAP: 'billing=Invoices' } });
+      const good = await kit.startClientHarness();
+      const bad = await kit.startClientHarness({ env: { SALESFORCE_CASE_TYPE_MAP: 'billing=Invoices' } });
 
       expect(await good.client.checkSchema()).toEqual([]);
       expect(await bad.client.checkSchema()).toEqual([

@@ -1,21 +1,22 @@
 import { registerAs } from '@nestjs/config';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import { commaList, Environment, loadEnvironment } from '../config/config.util';
+import { IsIn, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { commaList, EnvFlag, EnvInt, EnvSecret, Environment, loadEnvironment } from '../config/config.util';
+import { CASE_PRIORITIES, ISSUE_TYPES } from './salesforce.types';
 
 export const SALESFORCE_AUTH_FLOWS = ['client_credentials', 'jwt_bearer', 'refresh_token'] as const;
 export type SalesforceAuthFlow = (typeof SALESFORCE_AUTH_FLOWS)[number];
+
+/** `key=Value` pairs of the given keys, e.g. `billing=Billing,technical=Technical`. */
+function pairsPattern(keys: readonly string[]): RegExp {
+  const key = `(${keys.join('|')})`;
+  return new RegExp(`^\\s*${key}\\s*=[^,=]+(,\\s*${key}\\s*=[^,=]+)*\\s*$`);
+}
+
+/** The default picklist values: each key capitalised. */
+function defaultPairs(keys: readonly string[]): string {
+  return keys.map((key) => `${key}=${key[0].toUpperCase()}${key.slice(1)}`).join(',');
+}
 
 export class SalesforceEnvironment {
   @IsIn(SALESFORCE_AUTH_FLOWS)
@@ -29,7 +30,7 @@ export class SalesforceEnvironment {
   SALESFORCE_CLIENT_ID!: string;
 
   @ValidateIf((env: SalesforceEnvironment) => env.SALESFORCE_AUTH_FLOW !== 'jwt_bearer')
-  @IsString()
+  @EnvSecret()
   SALESFORCE_CLIENT_SECRET?: string;
 
   @ValidateIf((env: SalesforceEnvironment) => env.SALESFORCE_AUTH_FLOW === 'jwt_bearer')
@@ -53,46 +54,33 @@ export class SalesforceEnvironment {
   SALESFORCE_TOKEN_AUDIENCE?: string;
 
   @ValidateIf((env: SalesforceEnvironment) => env.SALESFORCE_AUTH_FLOW === 'refresh_token')
-  @IsString()
+  @EnvSecret()
   SALESFORCE_REFRESH_TOKEN?: string;
 
   @Matches(/^\d{2,3}\.0$/, { message: 'SALESFORCE_API_VERSION must look like 62.0' })
   SALESFORCE_API_VERSION: string = '62.0';
 
   /** The org's session timeout: tokens are refreshed ahead of it (lifetime counts from last use). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(300)
+  @EnvInt({ min: 300 })
   SALESFORCE_SESSION_TIMEOUT_SECONDS: number = 7200;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @EnvInt({ min: 100, max: 120_000 })
   SALESFORCE_REQUEST_TIMEOUT_MS: number = 10_000;
 
   /** Refresh the token this long before the session timeout would lapse it (refresh ahead, not on failure). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: number = 300;
 
   /** Consecutive credential refusals after which token requests stop for a while (circuit breaker). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   SALESFORCE_TOKEN_FAILURE_THRESHOLD: number = 3;
 
   /** First pause after the token circuit opens; doubles on each further refusal, up to 10 minutes. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   SALESFORCE_TOKEN_RETRY_AFTER_MS: number = 30_000;
 
   /** Requests in flight at once from this replica (also the keep-alive connection pool size). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   SALESFORCE_MAX_CONCURRENCY: number = 50;
 
   /** Share of SALESFORCE_MAX_CONCURRENCY that background writes (outbox, call logs) may use. */
@@ -110,41 +98,32 @@ export class SalesforceEnvironment {
   SALESFORCE_BACKGROUND_USAGE_CEILING: number = 0.8;
 
   /** How long background requests pause after REQUEST_LIMIT_EXCEEDED (doubles while it repeats, max 1 h). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   SALESFORCE_LIMIT_BACKOFF_MS: number = 60_000;
 
   /** Retries after the first attempt, for reads and for writes behind an idempotency check. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(10)
+  @EnvInt({ min: 0, max: 10 })
   SALESFORCE_RETRY_ATTEMPTS: number = 2;
 
   /** First retry delay; later ones grow exponentially with jitter. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @EnvInt({ min: 0 })
   SALESFORCE_RETRY_BASE_DELAY_MS: number = 200;
 
   /** The SOQL fallback of caller lookup covers records changed this recently (SOSL's index lags behind). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   SALESFORCE_SEARCH_FALLBACK_MINUTES: number = 30;
 
   /** issueType → Case.Type picklist value, as `issue=Value` pairs. */
-  @Matches(/^\s*(billing|technical|account)\s*=[^,=]+(,\s*(billing|technical|account)\s*=[^,=]+)*\s*$/, {
-    message: 'SALESFORCE_CASE_TYPE_MAP must look like billing=Billing,technical=Technical,account=Account',
+  @Matches(pairsPattern(ISSUE_TYPES), {
+    message: `SALESFORCE_CASE_TYPE_MAP must look like ${defaultPairs(ISSUE_TYPES)}`,
   })
-  SALESFORCE_CASE_TYPE_MAP: string = 'billing=Billing,technical=Technical,account=Account';
+  SALESFORCE_CASE_TYPE_MAP: string = defaultPairs(ISSUE_TYPES);
 
   /** priority → Case.Priority picklist value, as `priority=Value` pairs. */
-  @Matches(/^\s*(low|medium|high)\s*=[^,=]+(,\s*(low|medium|high)\s*=[^,=]+)*\s*$/, {
-    message: 'SALESFORCE_CASE_PRIORITY_MAP must look like low=Low,medium=Medium,high=High',
+  @Matches(pairsPattern(CASE_PRIORITIES), {
+    message: `SALESFORCE_CASE_PRIORITY_MAP must look like ${defaultPairs(CASE_PRIORITIES)}`,
   })
-  SALESFORCE_CASE_PRIORITY_MAP: string = 'low=Low,medium=Medium,high=High';
+  SALESFORCE_CASE_PRIORITY_MAP: string = defaultPairs(CASE_PRIORITIES);
 
   /** Case.Origin picklist value of the Cases we create. */
   @IsString()
@@ -159,8 +138,8 @@ export class SalesforceEnvironment {
   SALESFORCE_CASE_PRIORITY: string = 'Medium';
 
   /** `false` sends `Sforce-Auto-Assign: FALSE` so the org's assignment rules do not run on our Cases. */
-  @IsIn(['true', 'false'])
-  SALESFORCE_CASE_AUTO_ASSIGN: string = 'true';
+  @EnvFlag()
+  SALESFORCE_CASE_AUTO_ASSIGN: boolean = true;
 
   /** Optional unique external-ID text field on Case holding our idempotency key (e.g. Voice_Call_Key__c). */
   @IsOptional()
@@ -170,9 +149,7 @@ export class SalesforceEnvironment {
   SALESFORCE_CASE_EXTERNAL_ID_FIELD?: string;
 
   /** Without an external-ID field: how far back a retry looks for a Case carrying our key marker. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @EnvInt({ min: 1 })
   SALESFORCE_CASE_KEY_LOOKBACK_HOURS: number = 24;
 }
 
@@ -189,8 +166,6 @@ function pairs<K extends string>(value: string, keys: readonly K[]): Record<K, s
 /** Builds the typed Salesforce configuration from an environment (tests pass their own). */
 export function buildSalesforceConfig(environment: Environment) {
   const env = loadEnvironment(SalesforceEnvironment, environment);
-  const caseTypes = { billing: 'Billing', technical: 'Technical', account: 'Account' };
-  const casePriorities = { low: 'Low', medium: 'Medium', high: 'High' };
   return {
     authFlow: env.SALESFORCE_AUTH_FLOW as SalesforceAuthFlow,
     loginUrl: env.SALESFORCE_LOGIN_URL.replace(/\/+$/, ''),
@@ -215,17 +190,17 @@ export function buildSalesforceConfig(environment: Environment) {
     retryBaseDelayMs: env.SALESFORCE_RETRY_BASE_DELAY_MS,
     searchFallbackMinutes: env.SALESFORCE_SEARCH_FALLBACK_MINUTES,
     caseTypeMap: {
-      ...caseTypes,
-      ...pairs(env.SALESFORCE_CASE_TYPE_MAP, ['billing', 'technical', 'account'] as const),
+      ...pairs(defaultPairs(ISSUE_TYPES), ISSUE_TYPES),
+      ...pairs(env.SALESFORCE_CASE_TYPE_MAP, ISSUE_TYPES),
     },
     casePriorityMap: {
-      ...casePriorities,
-      ...pairs(env.SALESFORCE_CASE_PRIORITY_MAP, ['low', 'medium', 'high'] as const),
+      ...pairs(defaultPairs(CASE_PRIORITIES), CASE_PRIORITIES),
+      ...pairs(env.SALESFORCE_CASE_PRIORITY_MAP, CASE_PRIORITIES),
     },
     caseOrigin: env.SALESFORCE_CASE_ORIGIN,
     caseStatus: env.SALESFORCE_CASE_STATUS,
     casePriority: env.SALESFORCE_CASE_PRIORITY,
-    caseAutoAssign: env.SALESFORCE_CASE_AUTO_ASSIGN === 'true',
+    caseAutoAssign: env.SALESFORCE_CASE_AUTO_ASSIGN,
     caseExternalIdField: env.SALESFORCE_CASE_EXTERNAL_ID_FIELD,
     caseKeyLookbackHours: env.SALESFORCE_CASE_KEY_LOOKBACK_HOURS,
   };

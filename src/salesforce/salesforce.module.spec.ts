@@ -1,7 +1,7 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
-import { SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake';
+import { SalesforceFake, startSalesforceFake } from '../../test/fakes/salesforce/salesforce-fake';
 import { PhoneNumbersModule } from '../common/phone-numbers.module';
 import { METRICS_REGISTRY } from '../metrics/metrics.tokens';
 import { SalesforceClient } from './salesforce.client';

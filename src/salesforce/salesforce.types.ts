@@ -34,8 +34,12 @@ export interface CaseRecord {
   lastModifiedDate?: string;
 }
 
-export type IssueType = 'billing' | 'technical' | 'account';
-export type CasePriority = 'low' | 'medium' | 'high';
+/** What a caller can open a case about: the tool's `issueType`, mapped to the org's Case Type picklist. */
+export const ISSUE_TYPES = ['billing', 'technical', 'account'] as const;
+export type IssueType = (typeof ISSUE_TYPES)[number];
+/** How urgent a caller says it is, mapped to the org's Case Priority picklist. */
+export const CASE_PRIORITIES = ['low', 'medium', 'high'] as const;
+export type CasePriority = (typeof CASE_PRIORITIES)[number];
 
 export interface NewCase {
   /** Our idempotency key (tool call id); stored in the external-ID field or the marker so retries can find it. */

@@ -13,7 +13,8 @@ export interface DatabaseSchema {
 }
 
 export type DeliveryStatusColumn = 'pending' | 'succeeded' | 'dead' | 'skipped';
-export type DeliveryTargetColumn = 'salesforce' | 'twilio';
+/** The external system a write goes to, as its handler names it (e.g. `salesforce`, `twilio`). */
+export type DeliveryTargetColumn = string;
 
 /** The outbox: one row per Salesforce or Twilio write, committed before the write is attempted. */
 export interface DeliveriesTable {

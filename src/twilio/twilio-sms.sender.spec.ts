@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
-import { startTwilioFake, TwilioFake } from '../../fakes/twilio/twilio-fake';
+import { startTwilioFake, TwilioFake } from '../../test/fakes/twilio/twilio-fake';
 import type { AppConfig } from '../config/app.config';
 import { TwilioError, TwilioErrorCode } from './twilio.errors';
 import type { TwilioConfig } from './twilio.config';

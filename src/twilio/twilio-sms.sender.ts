@@ -1,4 +1,4 @@
-import { transportFailure } from '../common/transport-failure';
+import { noAnswerError } from '../common/transport-failure';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -221,21 +221,11 @@ function errorFromResponse(status: number, text: string): TwilioError {
 
 function transportError(error: unknown): TwilioError {
   if (error instanceof TwilioError) return error;
-  const { timedOut, code } = transportFailure(error);
-  if (timedOut) {
-    // Twilio may have accepted the message; the delivery worker decides whether a possible duplicate is worth it.
-    return new TwilioError(TwilioErrorCode.TIMEOUT, 'Twilio did not answer within the timeout', true, {
-      cause: error,
-    });
-  }
-  return new TwilioError(
-    TwilioErrorCode.UNAVAILABLE,
-    `Twilio could not be reached${code ? ` (${code})` : ''}`,
-    true,
-    {
-      cause: error,
-    },
-  );
+  // After a timeout Twilio may have accepted the message; the delivery worker decides whether a possible
+  // duplicate is worth it.
+  return noAnswerError(error, 'Twilio', (kind, message) => {
+    return new TwilioError(TwilioErrorCode[kind], message, true, { cause: error });
+  });
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

@@ -1,4 +1,4 @@
-import { hmacHeaders, signedHeaders, SigningMode } from '../../fakes/vapi-sender/vapi-signing';
+import { hmacHeaders, signedHeaders, SigningMode } from '../../test/fakes/vapi-sender/vapi-signing';
 import { parseTimestampMs, verifyVapiRequest, VapiSignatureSettings } from './vapi-signature.verifier';
 
 const SECRET = 'whsec-primary-0123456789';

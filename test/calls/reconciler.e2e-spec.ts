@@ -1,4 +1,4 @@
-import { buildVapiCall } from '../../fakes/vapi-api/vapi-api-fake';
+import { buildVapiCall } from '../fakes/vapi-api/vapi-api-fake';
 import { CallReconcilerService } from '../../src/calls/call-reconciler.service';
 import { CallWorld, eventually, startCallWorld } from '../support/call-harness';
 import { deliveriesSettled, newCall } from '../support/call-driver';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FakeRecord } from '../../fakes/salesforce/salesforce-fake';
+import type { FakeRecord } from '../fakes/salesforce/salesforce-fake';
 import { TEST_ADMIN_API_KEY } from './app-harness';
 import type { CallWorld } from './call-harness';
 import { CallFixture, toolCallsMessage } from './vapi-payloads';

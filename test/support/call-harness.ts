@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { createDemoOrg, DemoOrgRecords, seedDemoOrg } from '../../fakes/salesforce/demo-org';
-import { SalesforceFake, startSalesforceFake } from '../../fakes/salesforce/salesforce-fake';
-import { startTwilioFake, TwilioFake } from '../../fakes/twilio/twilio-fake';
-import { startVapiApiFake, VapiApiFake } from '../../fakes/vapi-api/vapi-api-fake';
+import { createDemoOrg, DemoOrgRecords, seedDemoOrg } from '../fakes/salesforce/demo-org';
+import { SalesforceFake, startSalesforceFake } from '../fakes/salesforce/salesforce-fake';
+import { startTwilioFake, TwilioFake } from '../fakes/twilio/twilio-fake';
+import { startVapiApiFake, VapiApiFake } from '../fakes/vapi-api/vapi-api-fake';
 import { RunningApp, startApp } from './app-harness';
 
 export const TWILIO_SID = 'AC0123456789abcdef0123456789abcdef';

@@ -5,7 +5,7 @@ import {
   SalesforceFake,
   SalesforceFakeOptions,
   startSalesforceFake,
-} from '../../fakes/salesforce/salesforce-fake';
+} from '../fakes/salesforce/salesforce-fake';
 import { buildSalesforceConfig } from '../../src/salesforce/salesforce.config';
 import { SalesforceError } from '../../src/salesforce/salesforce.errors';
 import { createSalesforceClient } from '../../src/salesforce/salesforce-client.factory';

@@ -1,4 +1,4 @@
-import { signedHeaders, SigningMode } from '../../fakes/vapi-sender/vapi-signing';
+import { signedHeaders, SigningMode } from '../fakes/vapi-sender/vapi-signing';
 import { TEST_WEBHOOK_SECRET } from './app-harness';
 
 export interface WebhookReply {

@@ -37,7 +37,7 @@ export class AddCaseCommentTool implements VapiToolHandler<AddCaseCommentArgs> {
       callId: context.callId,
       payload: { caseId: found.id, body: args.comment },
     });
-    const outcome = await this.deliveries.runInline(delivery.id, this.config.toolWriteBudgetMs);
+    const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     switch (outcome.status) {
       case 'succeeded':
         return comments.added(args.caseNumber);

@@ -81,13 +81,10 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
           : {}),
       },
     });
-    const outcome = await this.deliveries.runInline(delivery.id, this.config.toolWriteBudgetMs);
+    const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     switch (outcome.status) {
-      case 'succeeded': {
-        const created = outcome.result as { id: string; caseNumber: string };
-        await this.scope.noteCreatedCase(context.callId, created);
-        return `${cases.opened(created.caseNumber, args.issueType)}${textTo ? cases.willText : ''}`;
-      }
+      case 'succeeded':
+        return `${cases.opened(outcome.result.caseNumber, args.issueType)}${textTo ? cases.willText : ''}`;
       case 'pending':
         // The outbox holds the write and finishes it; the promise below is what it will keep.
         return textTo ? cases.queuedWillText : cases.queuedColleagueWillFollowUp;

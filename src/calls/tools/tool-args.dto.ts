@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+import { CASE_PRIORITIES, CasePriority, ISSUE_TYPES, IssueType } from '../../salesforce/salesforce.types';
 
 /*
  * Arguments of the public tool catalogue (docs/vapi.md, "Tools"). Models send loosely formatted values ("Billing",
@@ -40,9 +41,9 @@ export class CreateSalesforceCaseArgs {
   accountNumber?: string;
 
   @Transform(lowerCased)
-  @IsIn(['billing', 'technical', 'account'])
+  @IsIn(ISSUE_TYPES)
   @JSONSchema({ description: 'Kind of problem' })
-  issueType!: 'billing' | 'technical' | 'account';
+  issueType!: IssueType;
 
   @Transform(trimmed)
   @IsString()
@@ -59,9 +60,9 @@ export class CreateSalesforceCaseArgs {
 
   @IsOptional()
   @Transform(lowerCased)
-  @IsIn(['low', 'medium', 'high'])
+  @IsIn(CASE_PRIORITIES)
   @JSONSchema({ description: 'How urgent (optional)' })
-  priority?: 'low' | 'medium' | 'high';
+  priority?: CasePriority;
 }
 
 export class LookupCaseArgs {

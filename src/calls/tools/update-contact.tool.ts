@@ -48,7 +48,7 @@ export class UpdateContactTool implements VapiToolHandler<UpdateContactArgs> {
       callId: context.callId,
       payload: { contactId: caller.identity.contactId, fields },
     });
-    const outcome = await this.deliveries.runInline(delivery.id, this.config.toolWriteBudgetMs);
+    const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     const what = list(changed.map((key) => contact.fieldWords[key]));
     switch (outcome.status) {
       case 'succeeded':

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Test } from '@nestjs/testing';
-import { buildVapiCall, startVapiApiFake, VapiApiFake } from '../../../fakes/vapi-api/vapi-api-fake';
+import { buildVapiCall, startVapiApiFake, VapiApiFake } from '../../../test/fakes/vapi-api/vapi-api-fake';
 import { vapiConfig, type VapiConfig } from '../vapi.config';
 import { VapiApiClient } from './vapi-api.client';
 import { createVapiApiClient, VapiApiModule } from './vapi-api.module';

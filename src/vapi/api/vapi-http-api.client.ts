@@ -1,4 +1,4 @@
-import { transportFailure } from '../../common/transport-failure';
+import { noAnswerError } from '../../common/transport-failure';
 import { OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -175,20 +175,9 @@ function errorFromResponse(
 }
 
 function transportError(error: unknown): VapiApiError {
-  const { timedOut, code } = transportFailure(error);
-  if (timedOut) {
-    return new VapiApiError(VapiApiErrorCode.TIMEOUT, 'VAPI did not answer within the timeout', true, {
-      cause: error,
-    });
-  }
-  return new VapiApiError(
-    VapiApiErrorCode.UNAVAILABLE,
-    `VAPI could not be reached${code ? ` (${code})` : ''}`,
-    true,
-    {
-      cause: error,
-    },
-  );
+  return noAnswerError(error, 'VAPI', (kind, message) => {
+    return new VapiApiError(VapiApiErrorCode[kind], message, true, { cause: error });
+  });
 }
 
 /** The path with ids replaced, so messages group well in logs and carry no identifiers. */

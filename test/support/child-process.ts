@@ -1,0 +1,70 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * Loads TypeScript in the child with @swc/core (installed for Jest) — same transform options as .swcrc —
+ * so the child runs the real source without a build step.
+ */
+const SWC_REGISTER = `
+const swc = require('@swc/core');
+const fs = require('node:fs');
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
+    filename,
+    swcrc: false,
+    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022', keepClassNames: true },
+    module: { type: 'commonjs' },
+  });
+  module._compile(code, filename);
+};
+require(process.argv[1]);
+`;
+
+export const CHILD_ENTRY = join(__dirname, 'outbox-child.ts');
+
+export interface RunningChild {
+  process: ChildProcess;
+  /** Lines the child printed so far. */
+  lines: string[];
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** Resolves once the child printed a line matching `pattern`. */
+  waitFor(pattern: RegExp): Promise<void>;
+}
+
+export function spawnChild(env: Record<string, string>): RunningChild {
+  const child = spawn(process.execPath, ['-e', SWC_REGISTER, CHILD_ENTRY], {
+    cwd: join(__dirname, '../..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const complete = buffered.split('\n');
+    buffered = complete.pop() ?? '';
+    for (const line of complete) {
+      lines.push(line);
+      for (const waiter of waiters.filter((candidate) => candidate.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    process: child,
+    lines,
+    exited,
+    waitFor: (pattern) =>
+      lines.some((line) => pattern.test(line))
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiters.push({ pattern, resolve });
+            void exited.then(() => reject(new Error(`child exited before printing ${String(pattern)}`)));
+          }),
+  };
+}
