@@ -10,8 +10,15 @@ import type BetterSqlite3 from 'better-sqlite3';
 export function loadSqliteDriver(): typeof BetterSqlite3 {
   const major = Number(process.versions.node.split('.')[0]);
   /* eslint-disable @typescript-eslint/no-require-imports -- the driver is chosen at run time by Node version */
-  return major >= 22
-    ? (require('better-sqlite3') as typeof BetterSqlite3)
-    : (require('better-sqlite3-node20') as typeof BetterSqlite3);
+  if (major >= 22) return require('better-sqlite3') as typeof BetterSqlite3;
+  try {
+    return require('better-sqlite3-node20') as typeof BetterSqlite3;
+  } catch (error) {
+    throw new Error(
+      `Node ${process.versions.node} is not supported in production (Node 22 or 24 is): ` +
+        'its SQLite driver is a development dependency only',
+      { cause: error },
+    );
+  }
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
