@@ -111,6 +111,7 @@ try {
     {
       PORT: String(port),
       VAPI_WEBHOOK_SECRET: 'production-check-webhook-secret',
+      VAPI_SERVER_CREDENTIAL_ID: 'production-check-credential',
       SALESFORCE_AUTH_FLOW: 'client_credentials',
       SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
       SALESFORCE_CLIENT_ID: 'production-check',

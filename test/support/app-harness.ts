@@ -8,6 +8,8 @@ import { createApp } from '../../src/configure-app';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const TEST_ADMIN_API_KEY = 'test-admin-api-key-0123456789';
+/** The VAPI credential the transient assistant carries (start-up requires one in hmac mode). */
+export const TEST_SERVER_CREDENTIAL_ID = '2f0c6b1e-test-0000-4000-8000-credential01';
 
 /** Collects everything the app logs, so tests can assert on what would have been written. */
 export class LogCapture extends Writable {
@@ -36,6 +38,7 @@ export function baseEnvironment(dataDir: string): Record<string, string> {
     SHUTDOWN_DRAIN_DELAY_MS: '0',
     VAPI_AUTH_MODE: 'hmac',
     VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    VAPI_SERVER_CREDENTIAL_ID: TEST_SERVER_CREDENTIAL_ID,
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     SALESFORCE_AUTH_FLOW: 'client_credentials',
     // Nothing listens on the discard port: tests that need Salesforce start the fake and override this.
