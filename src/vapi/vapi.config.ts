@@ -1,19 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 import { commaList, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
 export type VapiAuthMode = (typeof VAPI_AUTH_MODES)[number];
-
-/**
- * A transient assistant carries its own `server`, which overrides the phone number's for the rest of the
- * call: without a credential on it VAPI sends those messages unsigned, and in a credential-based mode (hmac,
- * bearer) every one of them would be refused with 401.
- */
-function transientAssistantNeedsCredential(env: VapiEnvironment): boolean {
-  const modes = commaList(env.VAPI_AUTH_MODE);
-  return !env.VAPI_ASSISTANT_ID && (modes.includes('hmac') || modes.includes('bearer'));
-}
 
 export class VapiEnvironment {
   /** Comma list of accepted authentication modes; a request passing any one of them is accepted. */
@@ -78,16 +68,11 @@ export class VapiEnvironment {
 
   /**
    * The VAPI credential (HMAC or bearer) that signs VAPI's requests to us, put on the transient assistant's
-   * server and tools; `npm run provision` creates it and prints its id.
+   * server and tools; `npm run provision` creates it and prints its id. Required at start-up in some modes:
+   * see `vapiStartupProblems`.
    */
-  @ValidateIf(
-    (env: VapiEnvironment) =>
-      transientAssistantNeedsCredential(env) || env.VAPI_SERVER_CREDENTIAL_ID !== undefined,
-  )
-  @IsString({
-    message:
-      "VAPI_SERVER_CREDENTIAL_ID is required when the transient assistant (no VAPI_ASSISTANT_ID) is used with VAPI_AUTH_MODE hmac or bearer: the assistant's server overrides the phone number's, so without the credential VAPI sends the rest of the call unsigned and every message is refused with 401 (npm run provision creates the credential and prints its id)",
-  })
+  @IsOptional()
+  @IsString()
   VAPI_SERVER_CREDENTIAL_ID?: string;
 
   // The transient assistant (used when VAPI_ASSISTANT_ID is unset). See VAPI's CreateAssistantDTO.
@@ -111,6 +96,23 @@ export class VapiEnvironment {
 
   @IsString()
   ASSISTANT_LANGUAGE: string = 'en';
+}
+
+/**
+ * What the service refuses to start with although each variable is valid on its own. Not a rule of the schema,
+ * because `npm run provision` must run without it: provisioning is what makes the credential.
+ *
+ * A transient assistant carries its own `server`, which overrides the phone number's for the rest of the call:
+ * without a credential on it VAPI sends those messages unsigned, and in a credential-based mode (hmac, bearer)
+ * every one of them would be refused with 401.
+ */
+export function vapiStartupProblems(env: VapiEnvironment): string[] {
+  const modes = commaList(env.VAPI_AUTH_MODE);
+  const credentialMode = modes.includes('hmac') || modes.includes('bearer');
+  if (env.VAPI_ASSISTANT_ID || !credentialMode || env.VAPI_SERVER_CREDENTIAL_ID) return [];
+  return [
+    "VAPI_SERVER_CREDENTIAL_ID: is required when the transient assistant (no VAPI_ASSISTANT_ID) is used with VAPI_AUTH_MODE hmac or bearer: the assistant's server overrides the phone number's, so without the credential VAPI sends the rest of the call unsigned and every message is refused with 401; npm run provision creates the credential and prints its id (requiredForTransientAssistant)",
+  ];
 }
 
 export const vapiConfig = registerAs('vapi', () => {
