@@ -39,6 +39,15 @@ export function assistantVariable(name: keyof AssistantVariables): string {
   return `{{${name}}}`;
 }
 
+/** A LiquidJS choice on a variable (`firstName == blank`, `openCaseCount > 0`), for a saved assistant's text. */
+export function whenVariable(
+  condition: `${keyof AssistantVariables} ${string}`,
+  then: string,
+  otherwise: string,
+): string {
+  return `{% if ${condition} %}${then}{% else %}${otherwise}{% endif %}`;
+}
+
 export function assistantVariables(caller: AssistantPlan['caller']): AssistantVariables {
   return {
     firstName: caller.firstName ?? '',

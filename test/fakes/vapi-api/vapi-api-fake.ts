@@ -20,6 +20,8 @@ export interface VapiApiFakeFaults {
   rateLimited: number;
   /** Delay before each answer. */
   latencyMs: number;
+  /** The next write (POST or PATCH) gets 400 with these validation messages. */
+  refuseNextWrite?: string[];
 }
 
 export interface RecordedVapiRequest {
@@ -204,6 +206,11 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     if (faults.rateLimited > 0) {
       faults.rateLimited -= 1;
       return error(response, 429, 'Too Many Requests', 'ThrottlerException: Too Many Requests');
+    }
+    if (faults.refuseNextWrite && (method === 'POST' || method === 'PATCH')) {
+      const messages = faults.refuseNextWrite;
+      faults.refuseNextWrite = undefined;
+      return error(response, 400, 'Bad Request', messages);
     }
     if (!authorized) {
       return error(
