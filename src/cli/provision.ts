@@ -1,17 +1,14 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { AssistantPlanBuilder } from '../calls/assistant-plan.builder';
 import { callsConfig } from '../calls/calls.config';
-import { callToolDefinitions } from '../calls/tools';
-import { CallVoice } from '../calls/voice/call-voice';
 import { appConfig } from '../config/app.config';
 import { twilioConfig } from '../twilio/twilio.config';
 import { VapiApiError } from '../vapi/api/vapi-api.errors';
 import { VapiHttpApiClient } from '../vapi/api/vapi-http-api.client';
 import { vapiConfig } from '../vapi/vapi.config';
 import { CliOutput, printSettings, readConfigs, SecretMask, STDOUT } from './cli-output';
+import { wiringFromConfig } from './wiring-from-config';
 import { ProvisionConflict, ProvisionResult, ProvisionStep, VapiProvisioner } from './vapi-provisioner';
-import { VapiWiring } from './vapi-wiring';
 
 const USAGE = `Usage: npm run provision -- [--dry-run] [--assistant]
        node dist/cli/provision.js [--dry-run] [--assistant]
@@ -66,33 +63,22 @@ export async function runProvision(argv: string[], output: CliOutput = STDOUT): 
     for (const problem of read.problems) output.line(`    ${problem}`);
     return 1;
   }
-  const { app, vapi, twilio, calls } = read.config;
+  const { app, vapi, twilio } = read.config;
   const { apiKey } = vapi;
-  const { accountSid, authToken, fromNumber } = twilio;
-  if (!apiKey || !accountSid || !authToken || !fromNumber || !vapi.authModes.includes('hmac')) {
+  const wiring = wiringFromConfig(read.config);
+  const needs = [
+    ...(apiKey ? [] : ['VAPI_API_KEY (a private key: provisioning uses the VAPI REST API)']),
+    ...(vapi.authModes.includes('hmac')
+      ? []
+      : ['hmac in VAPI_AUTH_MODE (provisioning makes an HMAC credential)']),
+    ...(Array.isArray(wiring) ? wiring : []),
+  ];
+  if (!apiKey || Array.isArray(wiring) || needs.length > 0) {
     output.line('✗ Provisioning needs:');
-    if (!apiKey) output.line('    VAPI_API_KEY (a private key: provisioning uses the VAPI REST API)');
-    if (!vapi.authModes.includes('hmac')) {
-      output.line('    hmac in VAPI_AUTH_MODE (provisioning makes an HMAC credential)');
-    }
-    if (!accountSid || !authToken) {
-      output.line('    TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (VAPI imports the number with them)');
-    }
-    if (!fromNumber) output.line('    TWILIO_FROM_NUMBER (the number callers dial)');
+    for (const need of needs) output.line(`    ${need}`);
     return 1;
   }
-
-  const mask = new SecretMask([...vapi.secrets, apiKey, authToken]);
-  const voice = new CallVoice();
-  const wiring = new VapiWiring({
-    publicUrl: app.publicUrl,
-    vapi,
-    twilio: { accountSid, authToken, number: fromNumber },
-    transferNumber: calls.transferNumber,
-    fallbackMessage: voice.say.transfer.fallback,
-    savedScript: new AssistantPlanBuilder(calls, voice).savedScript(),
-    tools: callToolDefinitions(),
-  });
+  const mask = new SecretMask([...vapi.secrets, apiKey, twilio.authToken]);
   const api = new VapiHttpApiClient({ apiKey, apiUrl: vapi.apiUrl });
   const report = (step: ProvisionStep): void => {
     output.line(`  ${SYMBOL[step.action]} ${step.label}: ${describe(step)}`);

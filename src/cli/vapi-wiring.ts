@@ -9,6 +9,11 @@ import { secretFingerprint } from './secret-fingerprint';
 export const CREDENTIAL_NAME = 'voice-crm webhook';
 export const PHONE_NUMBER_NAME = 'voice-crm';
 
+/** The name of the credential provisioning makes for a secret: the secret's fingerprint tells it apart. */
+export function credentialNameFor(secret: string): string {
+  return `${CREDENTIAL_NAME} ${secretFingerprint(secret)}`;
+}
+
 export interface VapiWiringSettings {
   /** PUBLIC_URL without trailing slash. */
   publicUrl: string;
@@ -44,8 +49,16 @@ export class VapiWiring {
   readonly phoneNumberName: string;
 
   constructor(private readonly settings: VapiWiringSettings) {
-    this.credentialName = `${CREDENTIAL_NAME} ${secretFingerprint(settings.vapi.secrets[0])}`;
+    this.credentialName = credentialNameFor(settings.vapi.secrets[0]);
     this.phoneNumberName = `${PHONE_NUMBER_NAME} ${secretFingerprint(settings.twilio.authToken)}`;
+  }
+
+  /** The secrets the service accepts, each with the name a credential holding it has. */
+  acceptedCredentialNames(): { secretIndex: number; name: string }[] {
+    return this.settings.vapi.secrets.map((secret, secretIndex) => ({
+      secretIndex,
+      name: secretIndex === 0 ? this.credentialName : credentialNameFor(secret),
+    }));
   }
 
   get number(): string {

@@ -106,12 +106,14 @@ export class VapiEnvironment {
  * without a credential on it VAPI sends those messages unsigned, and in a credential-based mode (hmac, bearer)
  * every one of them would be refused with 401.
  */
+export const TRANSIENT_CREDENTIAL_RULE = 'requiredForTransientAssistant';
+
 export function vapiStartupProblems(env: VapiEnvironment): string[] {
   const modes = commaList(env.VAPI_AUTH_MODE);
   const credentialMode = modes.includes('hmac') || modes.includes('bearer');
   if (env.VAPI_ASSISTANT_ID || !credentialMode || env.VAPI_SERVER_CREDENTIAL_ID) return [];
   return [
-    "VAPI_SERVER_CREDENTIAL_ID: is required when the transient assistant (no VAPI_ASSISTANT_ID) is used with VAPI_AUTH_MODE hmac or bearer: the assistant's server overrides the phone number's, so without the credential VAPI sends the rest of the call unsigned and every message is refused with 401; npm run provision creates the credential and prints its id (requiredForTransientAssistant)",
+    `VAPI_SERVER_CREDENTIAL_ID: is required when the transient assistant (no VAPI_ASSISTANT_ID) is used with VAPI_AUTH_MODE hmac or bearer: the assistant's server overrides the phone number's, so without the credential VAPI sends the rest of the call unsigned and every message is refused with 401; npm run provision creates the credential and prints its id (${TRANSIENT_CREDENTIAL_RULE})`,
   ];
 }
 
