@@ -77,3 +77,19 @@ export function printSettings(output: CliOutput, settings: [string, string][]): 
   output.line("Set in the service's environment (then restart it):");
   for (const [name, value] of settings) output.line(`  ${name}=${value}`);
 }
+
+/** Runs a command as `node dist/cli/<name>.js`: its exit code becomes the process's. */
+export function runAsCommand(name: string, command: (argv: string[]) => Promise<number>): void {
+  command(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      // Only the message: a stack could quote configuration.
+      process.stderr.write(
+        `voice-crm ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 1;
+    },
+  );
+}

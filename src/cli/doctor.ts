@@ -18,7 +18,7 @@ import { twilioConfig, TwilioConfig } from '../twilio/twilio.config';
 import { TwilioSetupCheck } from '../twilio/twilio-setup.check';
 import { VapiHttpApiClient } from '../vapi/api/vapi-http-api.client';
 import { TRANSIENT_CREDENTIAL_RULE, vapiConfig } from '../vapi/vapi.config';
-import { CliOutput, readConfigs, SecretMask, STDOUT } from './cli-output';
+import { CliOutput, runAsCommand, readConfigs, SecretMask, STDOUT } from './cli-output';
 import { vapiChecks } from './doctor-vapi.checks';
 import { DeploymentConfig, wiringFromConfig } from './wiring-from-config';
 
@@ -223,16 +223,4 @@ export async function runDoctor(argv: string[], output: CliOutput = STDOUT): Pro
   return failed > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  runDoctor(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `voice-crm doctor failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('doctor', runDoctor);

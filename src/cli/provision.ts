@@ -6,7 +6,7 @@ import { twilioConfig } from '../twilio/twilio.config';
 import { VapiApiError } from '../vapi/api/vapi-api.errors';
 import { VapiHttpApiClient } from '../vapi/api/vapi-http-api.client';
 import { vapiConfig } from '../vapi/vapi.config';
-import { CliOutput, printSettings, readConfigs, SecretMask, STDOUT } from './cli-output';
+import { CliOutput, runAsCommand, printSettings, readConfigs, SecretMask, STDOUT } from './cli-output';
 import { wiringFromConfig } from './wiring-from-config';
 import { ProvisionConflict, ProvisionResult, ProvisionStep, VapiProvisioner } from './vapi-provisioner';
 
@@ -158,16 +158,4 @@ function settingsToChange(
   return settings;
 }
 
-if (require.main === module) {
-  runProvision(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `voice-crm provision failed: ${error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('provision', runProvision);
