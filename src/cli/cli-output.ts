@@ -80,6 +80,10 @@ export function printSettings(output: CliOutput, settings: [string, string][]): 
 
 /** Runs a command as `node dist/cli/<name>.js`: its exit code becomes the process's. */
 export function runAsCommand(name: string, command: (argv: string[]) => Promise<number>): void {
+  // Output piped into `head` and cut short is not a failure of the command.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   command(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
