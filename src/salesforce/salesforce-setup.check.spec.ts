@@ -59,7 +59,7 @@ describe('SalesforceRestClient.checkSetup against the Salesforce fake', () => {
       {
         check: 'Case.Type',
         status: 'fail',
-        detail: 'Case.Type: picklist value "Invoices" missing or inactive',
+        detail: 'picklist value "Invoices" missing or inactive',
         fix: expect.stringMatching(
           /add the active value "Invoices" in Setup .*, or set SALESFORCE_CASE_TYPE_MAP/,
         ),

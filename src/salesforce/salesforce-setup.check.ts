@@ -114,13 +114,14 @@ export class SetupCheckSection {
         ),
       ];
     }
-    return problems.map((problem) =>
-      fail(
-        problem.field ? `${problem.object}.${problem.field}` : problem.object,
-        problem.message,
-        fixFor(problem, this.config),
-      ),
-    );
+    return problems.map((problem) => {
+      const at = problem.field ? `${problem.object}.${problem.field}` : problem.object;
+      // The message leads with the same name, for readiness; here the check already says it.
+      const detail = problem.message.startsWith(`${at}: `)
+        ? problem.message.slice(at.length + 2)
+        : problem.message;
+      return fail(at, detail, fixFor(problem, this.config));
+    });
   }
 
   private async contactsVisible(): Promise<SetupCheckResult> {
