@@ -112,7 +112,8 @@ async function credentialChecks(
     return [fail(check, "the number's messages are sent unsigned: every one is refused with 401", PROVISION)];
   }
   const results: SetupCheckResult[] = [];
-  if (expected.credentialId !== credentialId) {
+  // Only the transient assistant carries VAPI_SERVER_CREDENTIAL_ID; a saved one is checked as a whole below.
+  if (!expected.assistantId && expected.credentialId !== credentialId) {
     results.push(
       fail(
         'VAPI_SERVER_CREDENTIAL_ID',

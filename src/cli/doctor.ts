@@ -106,8 +106,9 @@ async function vapiSection(deployment: DeploymentConfig): Promise<SetupCheckResu
     ];
   }
   const wiring = wiringFromConfig(deployment);
-  if (Array.isArray(wiring))
-    return wiring.map((need) => fail(need.split(' (')[0], `not set: ${need}`, `set ${need.split(' (')[0]}`));
+  if (Array.isArray(wiring)) {
+    return wiring.map(({ variable, why }) => fail(variable, `not set: ${why}`, `set ${variable}`));
+  }
   const api = new VapiHttpApiClient({ apiKey: vapi.apiKey, apiUrl: vapi.apiUrl });
   try {
     return await vapiChecks(api, wiring, {
@@ -204,7 +205,16 @@ export async function runDoctor(argv: string[], output: CliOutput = STDOUT): Pro
   for (const section of sections) {
     output.line();
     output.line(section.title);
-    const results = await section.run();
+    // A check that throws (a database that cannot be opened, …) is a failed check, not a crash.
+    const results = await section
+      .run()
+      .catch((error: unknown) => [
+        fail(
+          'could not be checked',
+          error instanceof Error ? error.message : String(error),
+          'see the message',
+        ),
+      ]);
     all.push(...results);
     for (const { status, check, detail, fix } of results) {
       output.line(mask.text(`  ${SYMBOL[status]} ${check}${detail ? `: ${detail}` : ''}`));

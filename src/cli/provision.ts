@@ -71,7 +71,7 @@ export async function runProvision(argv: string[], output: CliOutput = STDOUT): 
     ...(vapi.authModes.includes('hmac')
       ? []
       : ['hmac in VAPI_AUTH_MODE (provisioning makes an HMAC credential)']),
-    ...(Array.isArray(wiring) ? wiring : []),
+    ...(Array.isArray(wiring) ? wiring.map(({ variable, why }) => `${variable} (${why})`) : []),
   ];
   if (!apiKey || Array.isArray(wiring) || needs.length > 0) {
     output.line('✗ Provisioning needs:');

@@ -14,18 +14,26 @@ export interface DeploymentConfig {
   calls: CallsConfig;
 }
 
-/**
- * What VAPI must hold for this configuration (provision makes it, the doctor checks it), or what the
- * configuration lacks for VAPI to be wired at all, as the variables to set and why.
- */
-export function wiringFromConfig({ app, vapi, twilio, calls }: DeploymentConfig): VapiWiring | string[] {
+/** A variable the VAPI side cannot be wired without, and why. */
+export interface MissingSetting {
+  variable: string;
+  why: string;
+}
+
+/** What VAPI must hold for this configuration (provision makes it, the doctor checks it), or what is missing. */
+export function wiringFromConfig({
+  app,
+  vapi,
+  twilio,
+  calls,
+}: DeploymentConfig): VapiWiring | MissingSetting[] {
   const { accountSid, authToken, fromNumber } = twilio;
   if (!accountSid || !authToken || !fromNumber) {
     return [
       ...(!accountSid || !authToken
-        ? ['TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (VAPI imports the number with them)']
+        ? [{ variable: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', why: 'VAPI imports the number with them' }]
         : []),
-      ...(!fromNumber ? ['TWILIO_FROM_NUMBER (the number callers dial)'] : []),
+      ...(!fromNumber ? [{ variable: 'TWILIO_FROM_NUMBER', why: 'the number callers dial' }] : []),
     ];
   }
   const voice = new CallVoice();
