@@ -97,6 +97,22 @@ try {
     `no dev dependencies in node_modules (${devOnly.join(', ')})`,
   );
 
+  for (const command of ['provision', 'doctor']) {
+    let usage = '';
+    try {
+      usage = execFileSync(process.execPath, [`dist/cli/${command}.js`, '--help'], {
+        cwd: image,
+        encoding: 'utf8',
+      });
+    } catch {
+      usage = '';
+    }
+    check(
+      usage.includes(`node dist/cli/${command}.js`),
+      `node dist/cli/${command}.js runs on production dependencies`,
+    );
+  }
+
   const refused = await runService(image, { VAPI_WEBHOOK_SECRET: 'short' });
   check(refused.code === 1, 'an invalid configuration stops the process with exit code 1');
   check(allJson(refused.lines), 'a refused start is logged as JSON lines only');
@@ -111,6 +127,7 @@ try {
     {
       PORT: String(port),
       VAPI_WEBHOOK_SECRET: 'production-check-webhook-secret',
+      VAPI_SERVER_CREDENTIAL_ID: 'production-check-credential',
       SALESFORCE_AUTH_FLOW: 'client_credentials',
       SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
       SALESFORCE_CLIENT_ID: 'production-check',

@@ -12,6 +12,7 @@ export const OPENAPI_PLACEHOLDER_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   DATABASE_URL: 'sqlite::memory:',
   VAPI_WEBHOOK_SECRET: 'placeholder-secret-for-openapi',
+  VAPI_SERVER_CREDENTIAL_ID: 'placeholder',
   SALESFORCE_AUTH_FLOW: 'client_credentials',
   SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
   SALESFORCE_CLIENT_ID: 'placeholder',

@@ -10,6 +10,7 @@ import { DeliveryHealthIndicator } from './delivery/delivery.health';
 import { DeliveryModule } from './delivery/delivery.module';
 import { HealthModule } from './health/health.module';
 import { SalesforceTokenCheck } from './health/salesforce-token.check';
+import { StartupChecksService } from './health/startup-checks.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { SalesforceModule } from './salesforce/salesforce.module';
 import { DatabaseTokenStore } from './store/database-token-store';
@@ -42,6 +43,7 @@ export class AppModule {
       imports: [
         // createApp has validated every module's variables; each namespace reads its validated instance.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, cache: false }),
+        ConfigModule.forFeature(appConfig),
         LoggingModule.register(options.logStream),
         MetricsModule,
         PhoneNumbersModule,
@@ -62,7 +64,7 @@ export class AppModule {
           provide: [SalesforceTokenCheck],
         }),
       ],
-      providers: options.extraProviders ?? [],
+      providers: [StartupChecksService, ...(options.extraProviders ?? [])],
     };
   }
 }

@@ -75,6 +75,7 @@ export async function runAckSection(options: AckSectionOptions): Promise<boolean
       LOG_LEVEL: options.logLevel,
       DATABASE_URL: database.url,
       VAPI_WEBHOOK_SECRET: secret,
+      VAPI_SERVER_CREDENTIAL_ID: 'bench-webhook-credential',
       SALESFORCE_AUTH_FLOW: 'client_credentials',
       SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
       SALESFORCE_CLIENT_ID: 'bench',

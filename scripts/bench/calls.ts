@@ -650,6 +650,7 @@ export async function runCallSection(options: CallSectionOptions): Promise<boole
         LOG_LEVEL: options.logLevel,
         DATABASE_URL: database.url,
         VAPI_WEBHOOK_SECRET: options.secret,
+        VAPI_SERVER_CREDENTIAL_ID: 'bench-webhook-credential',
         SALESFORCE_AUTH_FLOW: 'client_credentials',
         SALESFORCE_LOGIN_URL: fakeUrl,
         SALESFORCE_CLIENT_ID: DEMO_CLIENT_ID,

@@ -81,6 +81,8 @@ export async function startDemoWorld(timeoutMs: number): Promise<DemoWorld> {
       DATABASE_URL: `sqlite:${join(dataDir, 'voice-crm.db')}`,
       VAPI_AUTH_MODE: 'hmac',
       VAPI_WEBHOOK_SECRET: webhookSecret,
+      // The credential that signs VAPI's webhooks (npm run provision creates it in a real deployment).
+      VAPI_SERVER_CREDENTIAL_ID: 'demo-webhook-credential',
       VAPI_API_URL: vapiApi.url,
       VAPI_API_KEY: vapiApiKey,
       ADMIN_API_KEY: adminKey,

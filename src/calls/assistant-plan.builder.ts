@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CaseRecord } from '../salesforce/salesforce.types';
-import { AssistantPlan } from '../vapi/vapi-call.handler';
+import { assistantVariable, whenVariable } from '../vapi/assistant-definition.builder';
+import { AssistantPlan, AssistantScript } from '../vapi/vapi-call.handler';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallerIdentity, isIdentified } from './calls.types';
 import { CallVoice } from './voice/call-voice';
 
-/** What the assistant of one call knows and says, from who the caller is and their open cases. */
+/**
+ * What the assistant of one call knows and says, from who the caller is and their open cases; and what an
+ * assistant saved in VAPI says, making the same choices on the variables each call gives it.
+ */
 @Injectable()
 export class AssistantPlanBuilder {
   constructor(
@@ -33,6 +37,36 @@ export class AssistantPlanBuilder {
       firstMessage: firstName
         ? say.assistant.greetKnown(firstName, company, openCases.length)
         : say.assistant.greetUnknown(company),
+      systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
+      endCallMessage: say.assistant.goodbye(company),
+      toolRequestStart: say.assistant.oneMoment,
+    };
+  }
+
+  /**
+   * The saved assistant's words (`npm run provision -- --assistant`): the choices of `build`, written as
+   * LiquidJS conditions on `assistantVariables`, which VAPI renders for each call. A caller without a first
+   * name is greeted as unknown, as in `build`.
+   */
+  savedScript(): AssistantScript {
+    const { say } = this.voice;
+    const company = this.config.companyName;
+    const firstName = assistantVariable('firstName');
+    const context = whenVariable(
+      'firstName == blank',
+      say.assistant.unknownCaller,
+      whenVariable(
+        'openCaseCount > 0',
+        say.assistant.knownCaller(firstName, assistantVariable('openCases')),
+        say.assistant.knownCallerWithoutCases(firstName),
+      ),
+    );
+    return {
+      firstMessage: whenVariable(
+        'firstName == blank',
+        say.assistant.greetUnknown(company),
+        say.assistant.greetKnown(firstName, company, 0),
+      ),
       systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
       endCallMessage: say.assistant.goodbye(company),
       toolRequestStart: say.assistant.oneMoment,

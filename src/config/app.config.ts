@@ -38,6 +38,10 @@ export class AppEnvironment {
   @EnvFlag()
   DOCS_ENABLED: boolean = true;
 
+  /** Log the Salesforce and Twilio set-up checks of `npm run doctor` once at start-up (never blocking it). */
+  @EnvFlag()
+  STARTUP_CHECKS: boolean = true;
+
   /** Region of phone numbers written without a country code, in Salesforce and in what callers say. */
   @IsOptional()
   @IsISO31661Alpha2({ message: 'DEFAULT_PHONE_REGION must be a two-letter region such as US' })
@@ -61,6 +65,7 @@ export const appConfig = registerAs('app', () => {
     adminApiKey: env.ADMIN_API_KEY,
     operatorRateLimitPerMinute: env.OPERATOR_RATE_LIMIT_PER_MINUTE,
     docsEnabled: env.DOCS_ENABLED,
+    startupChecks: env.STARTUP_CHECKS,
     defaultPhoneRegion: env.DEFAULT_PHONE_REGION ?? env.SALESFORCE_DEFAULT_PHONE_REGION ?? 'US',
   };
 });

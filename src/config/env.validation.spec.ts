@@ -3,6 +3,7 @@ import { validateEnvironment } from './env.validation';
 
 const valid = {
   VAPI_WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
+  VAPI_SERVER_CREDENTIAL_ID: 'vapi-credential-id',
   SALESFORCE_AUTH_FLOW: 'client_credentials',
   SALESFORCE_LOGIN_URL: 'https://acme.my.salesforce.com',
   SALESFORCE_CLIENT_ID: '3MVG9-client-id',
@@ -74,6 +75,24 @@ describe('validateEnvironment', () => {
 
   it('should treat empty variables as unset, as in a copied .env.example', () => {
     expect(problemsOf({ ...valid, ADMIN_API_KEY: '', TWILIO_ACCOUNT_SID: '', PORT: '' })).toEqual([]);
+  });
+
+  describe('the credential of the transient assistant', () => {
+    const withoutCredential = { ...valid, VAPI_SERVER_CREDENTIAL_ID: undefined };
+
+    it.each(['hmac', 'bearer', 'hmac,secret'])(
+      'should require VAPI_SERVER_CREDENTIAL_ID with the transient assistant in %s mode, saying why',
+      (mode) => {
+        const problems = problemsOf({ ...withoutCredential, VAPI_AUTH_MODE: mode });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(/^VAPI_SERVER_CREDENTIAL_ID: .*transient assistant.*unsigned.*401/);
+      },
+    );
+
+    it('should not require it with a saved assistant or in a mode without a VAPI credential', () => {
+      expect(problemsOf({ ...withoutCredential, VAPI_ASSISTANT_ID: 'asst-1' })).toEqual([]);
+      expect(problemsOf({ ...withoutCredential, VAPI_AUTH_MODE: 'secret' })).toEqual([]);
+    });
   });
 
   it('should require a missing webhook secret', () => {

@@ -4,7 +4,7 @@ import { DeliveryEnvironment } from '../delivery/delivery.config';
 import { SalesforceEnvironment } from '../salesforce/salesforce.config';
 import { StoreEnvironment } from '../store/store.config';
 import { TwilioEnvironment } from '../twilio/twilio.config';
-import { VapiEnvironment } from '../vapi/vapi.config';
+import { VapiEnvironment, vapiStartupProblems } from '../vapi/vapi.config';
 import { AppEnvironment } from './app.config';
 import { ConfigValidationError, Environment, loadEnvironment } from './config.util';
 
@@ -20,8 +20,9 @@ export const ENVIRONMENT_SCHEMAS: ClassConstructor<object>[] = [
 ];
 
 /**
- * Validates `env` against every schema once; the modules' config factories then read the validated instances
- * (see `loadEnvironment`). Throws one error listing every problem.
+ * Validates `env` against every schema once, then the rules across variables that start-up enforces; the
+ * modules' config factories then read the validated instances (see `loadEnvironment`). Throws one error
+ * listing every problem.
  */
 export function validateEnvironment(env: Environment): Environment {
   const problems: string[] = [];
@@ -33,8 +34,18 @@ export function validateEnvironment(env: Environment): Environment {
       problems.push(...error.problems);
     }
   }
+  const vapi = validOrUndefined(VapiEnvironment, env);
+  if (vapi) problems.push(...vapiStartupProblems(vapi));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
+}
+
+function validOrUndefined<T extends object>(schema: ClassConstructor<T>, env: Environment): T | undefined {
+  try {
+    return loadEnvironment(schema, env);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Checks the process environment against every schema; throws one error listing every problem. */

@@ -1,4 +1,5 @@
 import { PhoneNumbers } from '../common/phone-numbers';
+import type { SetupCheckResult } from '../common/setup-check';
 import { SalesforceClient } from './salesforce.client';
 import { SalesforceConfig } from './salesforce.config';
 import {
@@ -21,6 +22,7 @@ import { CaseSection } from './salesforce-case.section';
 import { ContactSection } from './salesforce-contact.section';
 import { SalesforceGateway } from './salesforce-gateway';
 import { SchemaChecker } from './salesforce-schema.checker';
+import { SetupCheckSection } from './salesforce-setup.check';
 
 /**
  * The `SalesforceClient` port over the REST API (undici, no SDK: see docs/salesforce.md, "Why no SDK"). Each
@@ -33,6 +35,7 @@ export class SalesforceRestClient extends SalesforceClient {
   private readonly contacts: ContactSection;
   private readonly callLog: CallLogSection;
   private readonly schema: SchemaChecker;
+  private readonly setup: SetupCheckSection;
 
   constructor(
     private readonly gateway: SalesforceGateway,
@@ -46,6 +49,7 @@ export class SalesforceRestClient extends SalesforceClient {
     this.contacts = new ContactSection(gateway, phones);
     this.callLog = new CallLogSection(gateway);
     this.schema = new SchemaChecker(gateway, config);
+    this.setup = new SetupCheckSection(gateway, config, this.schema, this.callers);
   }
 
   findCallerByPhone(phoneE164: string, priority?: RequestPriority): Promise<CallerMatch> {
@@ -115,5 +119,9 @@ export class SalesforceRestClient extends SalesforceClient {
 
   checkSchema(): Promise<string[]> {
     return this.schema.check();
+  }
+
+  checkSetup(options?: { callerPhone?: string }): Promise<SetupCheckResult[]> {
+    return this.setup.run(options);
   }
 }

@@ -21,8 +21,26 @@ type Need = 'create' | 'update';
 
 interface ObjectNeeds {
   object: string;
+  /** What the integration user must be able to do with the object itself. */
+  access: Need;
   fields: Record<string, Need[]>;
   picklists?: Record<string, string[]>;
+}
+
+/** Something the org lacks for what we write; `message` is what readiness reports. */
+export interface SchemaProblem {
+  object: string;
+  field?: string;
+  kind:
+    | 'not_describable'
+    | 'object_access'
+    | 'field_missing'
+    | 'field_access'
+    | 'not_external_id'
+    | 'picklist_value';
+  /** The right that is missing (`create` or `update`) or the picklist value. */
+  value?: string;
+  message: string;
 }
 
 /**
@@ -39,6 +57,10 @@ export class SchemaChecker {
   ) {}
 
   async check(): Promise<string[]> {
+    return (await this.problems()).map((problem) => problem.message);
+  }
+
+  async problems(): Promise<SchemaProblem[]> {
     const results = await Promise.all(this.needs().map((needs) => this.checkObject(needs)));
     return results.flat();
   }
@@ -59,6 +81,7 @@ export class SchemaChecker {
     return [
       {
         object: 'Case',
+        access: 'create',
         fields: caseFields,
         picklists: {
           Type: Object.values(this.config.caseTypeMap),
@@ -69,10 +92,12 @@ export class SchemaChecker {
       },
       {
         object: 'CaseComment',
+        access: 'create',
         fields: { ParentId: ['create'], CommentBody: ['create'], IsPublished: ['create'] },
       },
       {
         object: 'Contact',
+        access: 'update',
         fields: Object.fromEntries(
           [
             'Email',
@@ -88,6 +113,7 @@ export class SchemaChecker {
       },
       {
         object: 'Task',
+        access: 'create',
         fields: Object.fromEntries(
           [
             'Subject',
@@ -107,6 +133,7 @@ export class SchemaChecker {
       },
       {
         object: 'ContentVersion',
+        access: 'create',
         fields: {
           Title: ['create'],
           PathOnClient: ['create'],
@@ -117,29 +144,55 @@ export class SchemaChecker {
     ];
   }
 
-  private async checkObject(needs: ObjectNeeds): Promise<string[]> {
+  private async checkObject(needs: ObjectNeeds): Promise<SchemaProblem[]> {
+    const { object } = needs;
     let describe: Describe;
     try {
-      describe = await this.describe(needs.object);
+      describe = await this.describe(object);
     } catch (error) {
-      return [
-        `${needs.object}: cannot be described (${error instanceof SalesforceError ? error.message : 'unknown error'})`,
-      ];
+      const why = error instanceof SalesforceError ? error.message : 'unknown error';
+      return [{ object, kind: 'not_describable', message: `${object}: cannot be described (${why})` }];
     }
-    const problems: string[] = [];
+    const problems: SchemaProblem[] = [];
+    const allowed = needs.access === 'create' ? describe.createable : describe.updateable;
+    if (!allowed) {
+      problems.push({
+        object,
+        kind: 'object_access',
+        value: needs.access,
+        message: `${object}: the integration user cannot ${needs.access} records`,
+      });
+    }
     const byName = new Map(describe.fields.map((field) => [field.name.toLowerCase(), field]));
     for (const [name, wanted] of Object.entries(needs.fields)) {
       const field = byName.get(name.toLowerCase());
+      const at = `${object}.${name}`;
       if (!field) {
-        problems.push(`${needs.object}.${name}: field missing or not visible to the integration user`);
+        problems.push({
+          object,
+          field: name,
+          kind: 'field_missing',
+          message: `${at}: field missing or not visible to the integration user`,
+        });
         continue;
       }
-      if (wanted.includes('create') && !field.createable)
-        problems.push(`${needs.object}.${name}: not createable`);
-      if (wanted.includes('update') && !field.updateable)
-        problems.push(`${needs.object}.${name}: not updateable`);
-      if (name === this.config.caseExternalIdField && needs.object === 'Case' && !field.externalId) {
-        problems.push(`Case.${name}: not marked as External ID (SALESFORCE_CASE_EXTERNAL_ID_FIELD)`);
+      for (const need of wanted) {
+        if (need === 'create' ? field.createable : field.updateable) continue;
+        problems.push({
+          object,
+          field: name,
+          kind: 'field_access',
+          value: need,
+          message: `${at}: not ${need === 'create' ? 'createable' : 'updateable'}`,
+        });
+      }
+      if (name === this.config.caseExternalIdField && object === 'Case' && !field.externalId) {
+        problems.push({
+          object,
+          field: name,
+          kind: 'not_external_id',
+          message: `Case.${name}: not marked as External ID (SALESFORCE_CASE_EXTERNAL_ID_FIELD)`,
+        });
       }
     }
     for (const [name, values] of Object.entries(needs.picklists ?? {})) {
@@ -149,12 +202,18 @@ export class SchemaChecker {
         (field.picklistValues ?? []).filter((value) => value.active).map((value) => value.value),
       );
       for (const value of new Set(values)) {
-        if (!active.has(value))
-          problems.push(`${needs.object}.${name}: picklist value "${value}" missing or inactive`);
+        if (active.has(value)) continue;
+        problems.push({
+          object,
+          field: name,
+          kind: 'picklist_value',
+          value,
+          message: `${object}.${name}: picklist value "${value}" missing or inactive`,
+        });
       }
     }
     // Keep only describes that passed: after an admin fixes the org, the next check must see the change.
-    if (problems.length > 0) this.describes.delete(needs.object);
+    if (problems.length > 0) this.describes.delete(object);
     return problems;
   }
 

@@ -208,11 +208,12 @@ export class SalesforceTokenProvider {
       );
     }
     const said = this.scrub(`${error ?? `HTTP ${response.status}`}${description ? `: ${description}` : ''}`);
+    const fix = this.grant.hint(error, description);
     return new SalesforceError(
       SalesforceErrorCode.AUTH_FAILED,
-      `Salesforce refused the ${this.grant.flow} token request (${said}); ${this.grant.hint(error, description)}`,
+      `Salesforce refused the ${this.grant.flow} token request (${said}); ${fix}`,
       false,
-      { status: response.status, salesforceCode: error },
+      { status: response.status, salesforceCode: error, fix },
     );
   }
 
@@ -223,7 +224,7 @@ export class SalesforceTokenProvider {
         SalesforceErrorCode.AUTH_FAILED,
         `${reason} — token requests paused after ${this.options.tokenFailureThreshold} refusals`,
         false,
-        { cause: error },
+        { cause: error, fix: this.lastRefusal?.fix },
       );
     }
     if (error instanceof SalesforceError) return error;

@@ -1,3 +1,4 @@
+import type { SetupCheckResult } from '../common/setup-check';
 import {
   AccountRef,
   ApiUsage,
@@ -62,4 +63,9 @@ export abstract class SalesforceClient {
   abstract apiUsage(): ApiUsage | undefined;
   /** Checks that the objects and fields we write exist and are writable; returns what is missing. */
   abstract checkSchema(): Promise<string[]>;
+  /**
+   * The set-up against the org, each step with a fix (`npm run doctor`, the start-up log): token, API
+   * version, schema and rights, Contacts visible, and optionally that a given caller's number is recognised.
+   */
+  abstract checkSetup(options?: { callerPhone?: string }): Promise<SetupCheckResult[]>;
 }

@@ -24,12 +24,16 @@ export class SalesforceError extends IntegrationError<SalesforceErrorCode> {
     code: SalesforceErrorCode,
     message: string,
     retryable: boolean,
-    options?: { cause?: unknown; status?: number; salesforceCode?: string },
+    options?: { cause?: unknown; status?: number; salesforceCode?: string; fix?: string },
   ) {
     super('salesforce', code, message, retryable, options);
     this.name = 'SalesforceError';
     this.salesforceCode = options?.salesforceCode;
+    this.fix = options?.fix;
   }
+
+  /** What to change, naming variables (never values), when the error says the configuration is wrong. */
+  readonly fix?: string;
 
   /** Salesforce's own `errorCode` (e.g. `FIELD_CUSTOM_VALIDATION_EXCEPTION`) when it sent one. */
   readonly salesforceCode?: string;

@@ -1,3 +1,5 @@
+import type { SetupCheckResult } from '../common/setup-check';
+
 export interface OutgoingSms {
   to: string;
   body: string;
@@ -13,4 +15,6 @@ export abstract class SmsSender {
   /** False when no SMS provider is configured: callers skip confirmations instead of failing. */
   abstract readonly enabled: boolean;
   abstract send(message: OutgoingSms): Promise<SentSms>;
+  /** The provider's set-up, read only, each step with a fix (the start-up log; `npm run doctor`). */
+  abstract checkSetup(): Promise<SetupCheckResult[]>;
 }

@@ -281,6 +281,7 @@ describe('createSmsSender', () => {
     fromNumber: FROM,
     messagingServiceSid: undefined,
     apiUrl: fake.url,
+    messagingApiUrl: fake.url,
     configured: true,
     smsConfirmations: true,
     statusCallbacks: 'auto',

@@ -2,7 +2,10 @@ import { noAnswerError } from '../common/transport-failure';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { Agent, request, type Dispatcher } from 'undici';
+import { parseJsonObject } from '../common/json-object';
+import { SetupCheckResult, skip } from '../common/setup-check';
 import { OutgoingSms, SentSms, SmsSender } from './sms-sender';
+import { TwilioSetupCheck } from './twilio-setup.check';
 import { TwilioError, TwilioErrorCode } from './twilio.errors';
 import { TwilioMetrics } from './twilio.metrics';
 
@@ -29,6 +32,8 @@ export interface TwilioSmsSenderOptions {
   fromNumber?: string;
   /** Base URL without trailing slash, e.g. `https://api.twilio.com` or a local fake. */
   apiUrl: string;
+  /** Base URL of Messaging Services (`messagingApiUrl`), for the set-up check; default `apiUrl`. */
+  messagingApiUrl?: string;
   /** Sent as `StatusCallback` when set. */
   statusCallbackUrl?: string;
   /** Whole-request timeout (connect, headers and body). Default 10 s. */
@@ -104,6 +109,15 @@ export class TwilioSmsSender extends SmsSender implements OnModuleDestroy {
     }
   }
 
+  checkSetup(): Promise<SetupCheckResult[]> {
+    const { options } = this;
+    return new TwilioSetupCheck({
+      ...options,
+      messagingApiUrl: options.messagingApiUrl ?? options.apiUrl,
+      dispatcher: this.dispatcher,
+    }).run();
+  }
+
   async onModuleDestroy(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
@@ -138,6 +152,12 @@ export class TwilioSmsSender extends SmsSender implements OnModuleDestroy {
 /** Stands in when Twilio is not configured or confirmations are off: callers check `enabled` and skip. */
 export class DisabledSmsSender extends SmsSender {
   readonly enabled = false;
+
+  checkSetup(): Promise<SetupCheckResult[]> {
+    return Promise.resolve([
+      skip('SMS confirmations', 'off: Twilio is not configured or SMS_CONFIRMATIONS=false'),
+    ]);
+  }
 
   send(): Promise<SentSms> {
     return Promise.reject(
@@ -226,15 +246,4 @@ function transportError(error: unknown): TwilioError {
   return noAnswerError(error, 'Twilio', (kind, message) => {
     return new TwilioError(TwilioErrorCode[kind], message, true, { cause: error });
   });
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -45,15 +45,28 @@ export class TwilioEnvironment {
   TWILIO_TIMEOUT_MS: number = 10_000;
 }
 
+/**
+ * Messaging Services live on their own host (`messaging.twilio.com`, or `messaging.<edge>.twilio.com` beside
+ * `api.<edge>.twilio.com`); any other base URL (a local fake) serves both.
+ */
+export function messagingApiUrl(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (!url.hostname.startsWith('api.') || !url.hostname.endsWith('twilio.com')) return apiUrl;
+  url.hostname = `messaging.${url.hostname.slice('api.'.length)}`;
+  return url.origin;
+}
+
 export const twilioConfig = registerAs('twilio', () => {
   const env = loadEnvironment(TwilioEnvironment, process.env);
   const configured = Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN);
+  const apiUrl = env.TWILIO_API_URL.replace(/\/+$/, '');
   return {
     accountSid: env.TWILIO_ACCOUNT_SID,
     authToken: env.TWILIO_AUTH_TOKEN,
     fromNumber: env.TWILIO_FROM_NUMBER,
     messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
-    apiUrl: env.TWILIO_API_URL.replace(/\/+$/, ''),
+    apiUrl,
+    messagingApiUrl: messagingApiUrl(apiUrl),
     configured,
     smsConfirmations: env.SMS_CONFIRMATIONS ?? configured,
     statusCallbacks: env.TWILIO_STATUS_CALLBACKS as 'auto' | 'true' | 'false',

@@ -43,6 +43,7 @@ async function startApp(
       fromNumber: '+15005550006',
       messagingServiceSid: undefined,
       apiUrl: 'http://127.0.0.1:9',
+      messagingApiUrl: 'http://127.0.0.1:9',
       configured: true,
       smsConfirmations: true,
       statusCallbacks: 'auto',

@@ -29,6 +29,7 @@ export function createSmsSender(twilio: TwilioConfig, app: AppConfig, metrics: T
       fromNumber: twilio.fromNumber,
       messagingServiceSid: twilio.messagingServiceSid,
       apiUrl: twilio.apiUrl,
+      messagingApiUrl: twilio.messagingApiUrl,
       statusCallbackUrl: callbacks ? `${app.publicUrl}/twilio/status` : undefined,
       timeoutMs: twilio.timeoutMs,
     },

@@ -1,7 +1,16 @@
 import { CallRef, RecordedEvent } from './vapi-events';
 
-/** What the assistant should know and say, in the call workflow's words; vapi/ turns it into VAPI's shape. */
-export interface AssistantPlan {
+/** What an assistant says, in the call workflow's words: the same for a saved and a transient assistant. */
+export interface AssistantScript {
+  firstMessage: string;
+  systemPrompt: string;
+  endCallMessage: string;
+  /** Spoken by the assistant while a tool runs. */
+  toolRequestStart: string;
+}
+
+/** What the assistant of one call should know and say; vapi/ turns it into VAPI's shape. */
+export interface AssistantPlan extends AssistantScript {
   caller: {
     firstName?: string;
     /** Recognised from their number: tools may discuss their records. */
@@ -10,11 +19,6 @@ export interface AssistantPlan {
     /** The caller's open cases as one spoken sentence ('' when none). */
     openCasesText: string;
   };
-  firstMessage: string;
-  systemPrompt: string;
-  endCallMessage: string;
-  /** Spoken by the assistant while a tool runs. */
-  toolRequestStart: string;
 }
 
 export type TransferPlan =

@@ -1,5 +1,10 @@
 import { hmacHeaders, signedHeaders, SigningMode } from '../../test/fakes/vapi-sender/vapi-signing';
-import { parseTimestampMs, verifyVapiRequest, VapiSignatureSettings } from './vapi-signature.verifier';
+import {
+  checkVapiRequest,
+  parseTimestampMs,
+  verifyVapiRequest,
+  VapiSignatureSettings,
+} from './vapi-signature.verifier';
 
 const SECRET = 'whsec-primary-0123456789';
 const NEXT_SECRET = 'whsec-rotated-9876543210';
@@ -155,6 +160,43 @@ describe('verifyVapiRequest', () => {
   it('should refuse repeated signature headers instead of picking one', () => {
     const only = settings({ authModes: ['secret'] });
     expect(verifyVapiRequest(only, { 'x-vapi-secret': [SECRET, SECRET] }, body, NOW)).toBe(false);
+  });
+});
+
+describe('checkVapiRequest', () => {
+  const hmacOnly = settings();
+  const now = String(NOW);
+
+  it('should name the mode that accepted a request', () => {
+    const both = settings({ authModes: ['secret', 'hmac'] });
+    const verdict = checkVapiRequest(both, hmacHeaders(SECRET, body, { timestamp: now }), body, NOW);
+    expect(verdict).toEqual({ valid: true, mode: 'hmac' });
+  });
+
+  it.each<[string, Record<string, string>, string]>([
+    ['no signature header', {}, 'no-header'],
+    ['a signature that is not hex', { 'x-signature': 'not-hex!', 'x-timestamp': now }, 'malformed'],
+    ['no timestamp', { 'x-signature': 'ab12' }, 'no-timestamp'],
+    [
+      'a timestamp outside the window',
+      hmacHeaders(SECRET, body, { timestamp: String(NOW - 301_000) }),
+      'stale-timestamp',
+    ],
+    ['another secret', hmacHeaders('some-other-secret-000', body, { timestamp: now }), 'mismatch'],
+  ])('should refuse an HMAC request with %s, saying so', (_label, headers, reason) => {
+    expect(checkVapiRequest(hmacOnly, headers, body, NOW)).toEqual({
+      valid: false,
+      reasons: { hmac: reason },
+    });
+  });
+
+  it('should give the reason of every configured mode', () => {
+    const all = settings({ authModes: ['hmac', 'secret', 'bearer', 'signature'] });
+    const verdict = checkVapiRequest(all, { 'x-vapi-secret': 'wrong', authorization: SECRET }, body, NOW);
+    expect(verdict).toEqual({
+      valid: false,
+      reasons: { hmac: 'no-header', secret: 'mismatch', bearer: 'malformed', signature: 'no-header' },
+    });
   });
 });
 

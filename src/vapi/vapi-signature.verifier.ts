@@ -64,44 +64,59 @@ function signedPayload(template: string, timestamp: string, rawBody: Buffer): Bu
   return Buffer.concat(buffers);
 }
 
+/**
+ * Why a request failed one mode, for the log (never the values): its header is missing or repeated, it is not
+ * in the mode's format, the HMAC timestamp is missing or outside the replay window, or no secret matches.
+ */
+export type SignatureRejection = 'no-header' | 'malformed' | 'no-timestamp' | 'stale-timestamp' | 'mismatch';
+
+/** Accepted by one mode, or refused with each configured mode's reason. */
+export type VapiSignatureVerdict =
+  | { valid: true; mode: VapiAuthMode }
+  | { valid: false; reasons: Partial<Record<VapiAuthMode, SignatureRejection>> };
+
+type ModeVerdict = true | SignatureRejection;
+
 function verifyHmac(
   settings: VapiSignatureSettings,
   headers: RequestHeaders,
   rawBody: Buffer,
   nowMs: number,
-) {
+): ModeVerdict {
   const { hmac } = settings;
   let signature = header(headers, hmac.signatureHeader);
-  if (!signature) return false;
+  if (!signature) return 'no-header';
   if (hmac.signaturePrefix) {
-    if (!signature.startsWith(hmac.signaturePrefix)) return false;
+    if (!signature.startsWith(hmac.signaturePrefix)) return 'malformed';
     signature = signature.slice(hmac.signaturePrefix.length);
   }
   const given = decodeSignature(signature, hmac.encoding);
-  if (!given) return false;
+  if (!given) return 'malformed';
 
   let timestamp = '';
   if (hmac.payloadTemplate.includes('{timestamp}')) {
     timestamp = header(headers, hmac.timestampHeader) ?? '';
     const timestampMs = parseTimestampMs(timestamp);
+    if (timestampMs === undefined) return 'no-timestamp';
     // Replay protection: a captured request stops working once it leaves the window, in either direction.
-    if (timestampMs === undefined || Math.abs(nowMs - timestampMs) > hmac.toleranceSeconds * 1000)
-      return false;
+    if (Math.abs(nowMs - timestampMs) > hmac.toleranceSeconds * 1000) return 'stale-timestamp';
   }
   const payload = signedPayload(hmac.payloadTemplate, timestamp, rawBody);
-  return settings.secrets.some((secret) =>
+  const matches = settings.secrets.some((secret) =>
     sameDigest(given, createHmac(hmac.algorithm, secret).update(payload).digest()),
   );
+  return matches || 'mismatch';
 }
 
-function verifyLegacySecret(settings: VapiSignatureSettings, headers: RequestHeaders) {
+function verifyLegacySecret(settings: VapiSignatureSettings, headers: RequestHeaders): ModeVerdict {
   const given = header(headers, settings.secretHeader);
-  return given !== undefined && settings.secrets.some((secret) => sameSecret(given, secret));
+  if (given === undefined) return 'no-header';
+  return settings.secrets.some((secret) => sameSecret(given, secret)) || 'mismatch';
 }
 
-function verifyBearer(settings: VapiSignatureSettings, headers: RequestHeaders) {
+function verifyBearer(settings: VapiSignatureSettings, headers: RequestHeaders): ModeVerdict {
   const value = header(headers, settings.bearerHeader);
-  if (!value) return false;
+  if (!value) return 'no-header';
   const match = /^Bearer\s+(.+)$/i.exec(value);
   // A custom header may carry the bare token (VAPI's bearerPrefixEnabled=false); Authorization needs the prefix.
   const token = match
@@ -109,18 +124,59 @@ function verifyBearer(settings: VapiSignatureSettings, headers: RequestHeaders) 
     : settings.bearerHeader === 'authorization'
       ? undefined
       : value.trim();
-  return token !== undefined && settings.secrets.some((secret) => sameSecret(token, secret));
+  if (token === undefined) return 'malformed';
+  return settings.secrets.some((secret) => sameSecret(token, secret)) || 'mismatch';
 }
 
 /** The community format: hex HMAC-SHA256 of the raw body, optionally prefixed `sha256=`. */
-function verifyBodySignature(settings: VapiSignatureSettings, headers: RequestHeaders, rawBody: Buffer) {
+function verifyBodySignature(
+  settings: VapiSignatureSettings,
+  headers: RequestHeaders,
+  rawBody: Buffer,
+): ModeVerdict {
   const value = header(headers, settings.signatureHeader);
-  if (!value) return false;
+  if (!value) return 'no-header';
   const given = decodeSignature(value.replace(/^sha256=/i, ''), 'hex');
-  if (!given) return false;
-  return settings.secrets.some((secret) =>
+  if (!given) return 'malformed';
+  const matches = settings.secrets.some((secret) =>
     sameDigest(given, createHmac('sha256', secret).update(rawBody).digest()),
   );
+  return matches || 'mismatch';
+}
+
+function verifyMode(
+  mode: VapiAuthMode,
+  settings: VapiSignatureSettings,
+  headers: RequestHeaders,
+  rawBody: Buffer,
+  nowMs: number,
+): ModeVerdict {
+  switch (mode) {
+    case 'hmac':
+      return verifyHmac(settings, headers, rawBody, nowMs);
+    case 'secret':
+      return verifyLegacySecret(settings, headers);
+    case 'bearer':
+      return verifyBearer(settings, headers);
+    case 'signature':
+      return verifyBodySignature(settings, headers, rawBody);
+  }
+}
+
+/** Accepted when the request passes any one of the configured modes with any one of the configured secrets. */
+export function checkVapiRequest(
+  settings: VapiSignatureSettings,
+  headers: RequestHeaders,
+  rawBody: Buffer,
+  nowMs: number,
+): VapiSignatureVerdict {
+  const reasons: Partial<Record<VapiAuthMode, SignatureRejection>> = {};
+  for (const mode of settings.authModes) {
+    const verdict = verifyMode(mode, settings, headers, rawBody, nowMs);
+    if (verdict === true) return { valid: true, mode };
+    reasons[mode] = verdict;
+  }
+  return { valid: false, reasons };
 }
 
 /** True when the request passes any one of the configured modes with any one of the configured secrets. */
@@ -130,16 +186,5 @@ export function verifyVapiRequest(
   rawBody: Buffer,
   nowMs: number,
 ): boolean {
-  return settings.authModes.some((mode) => {
-    switch (mode) {
-      case 'hmac':
-        return verifyHmac(settings, headers, rawBody, nowMs);
-      case 'secret':
-        return verifyLegacySecret(settings, headers);
-      case 'bearer':
-        return verifyBearer(settings, headers);
-      case 'signature':
-        return verifyBodySignature(settings, headers, rawBody);
-    }
-  });
+  return checkVapiRequest(settings, headers, rawBody, nowMs).valid;
 }

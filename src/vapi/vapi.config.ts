@@ -66,7 +66,11 @@ export class VapiEnvironment {
   @EnvInt({ min: 1_048_576 })
   VAPI_BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
 
-  /** VAPI credential (HMAC or bearer) that VAPI uses to sign requests to our tool and assistant server URLs. */
+  /**
+   * The VAPI credential (HMAC or bearer) that signs VAPI's requests to us, put on the transient assistant's
+   * server and tools; `npm run provision` creates it and prints its id. Required at start-up in some modes:
+   * see `vapiStartupProblems`.
+   */
   @IsOptional()
   @IsString()
   VAPI_SERVER_CREDENTIAL_ID?: string;
@@ -92,6 +96,25 @@ export class VapiEnvironment {
 
   @IsString()
   ASSISTANT_LANGUAGE: string = 'en';
+}
+
+/**
+ * What the service refuses to start with although each variable is valid on its own. Not a rule of the schema,
+ * because `npm run provision` must run without it: provisioning is what makes the credential.
+ *
+ * A transient assistant carries its own `server`, which overrides the phone number's for the rest of the call:
+ * without a credential on it VAPI sends those messages unsigned, and in a credential-based mode (hmac, bearer)
+ * every one of them would be refused with 401.
+ */
+export const TRANSIENT_CREDENTIAL_RULE = 'requiredForTransientAssistant';
+
+export function vapiStartupProblems(env: VapiEnvironment): string[] {
+  const modes = commaList(env.VAPI_AUTH_MODE);
+  const credentialMode = modes.includes('hmac') || modes.includes('bearer');
+  if (env.VAPI_ASSISTANT_ID || !credentialMode || env.VAPI_SERVER_CREDENTIAL_ID) return [];
+  return [
+    `VAPI_SERVER_CREDENTIAL_ID: is required when the transient assistant (no VAPI_ASSISTANT_ID) is used with VAPI_AUTH_MODE hmac or bearer: the assistant's server overrides the phone number's, so without the credential VAPI sends the rest of the call unsigned and every message is refused with 401; npm run provision creates the credential and prints its id (${TRANSIENT_CREDENTIAL_RULE})`,
+  ];
 }
 
 export const vapiConfig = registerAs('vapi', () => {

@@ -1,3 +1,5 @@
+import { SERVER_BACKOFF_PLAN } from '../../src/vapi/server-backoff-plan';
+import { TEST_SERVER_CREDENTIAL_ID } from '../support/app-harness';
 import { CallWorld, startCallWorld } from '../support/call-harness';
 import { newCall } from '../support/call-driver';
 import { vapiSchemaErrors } from '../support/vapi-openapi';
@@ -22,7 +24,7 @@ interface TransientAssistant {
   server: { url: string };
   model: {
     messages: { content: string }[];
-    tools: { type: string; function?: { name: string }; server?: { url: string } }[];
+    tools: { type: string; function?: { name: string }; server?: Record<string, unknown> }[];
   };
 }
 
@@ -59,6 +61,21 @@ describe('assistant-request', () => {
       const functions = assistant.model.tools.filter((tool) => tool.type === 'function');
       expect(functions.map((tool) => tool.function?.name)).toEqual(TOOLS);
       for (const tool of functions) expect(tool.server?.url).toBe('https://voice-crm.test/vapi/webhook');
+    });
+
+    it('should sign the rest of the call with our credential and let VAPI retry what we could not take', async () => {
+      const assistant = assistantOf(await ask(JANE));
+
+      const server = {
+        url: 'https://voice-crm.test/vapi/webhook',
+        timeoutSeconds: 20,
+        credentialId: TEST_SERVER_CREDENTIAL_ID,
+        backoffPlan: SERVER_BACKOFF_PLAN,
+      };
+      expect(assistant.server).toEqual(server);
+      for (const tool of assistant.model.tools.filter((entry) => entry.type === 'function')) {
+        expect(tool.server).toEqual(server);
+      }
     });
 
     it('should answer a caller it cannot identify with a generic assistant', async () => {

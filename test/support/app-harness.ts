@@ -4,10 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Provider } from '@nestjs/common';
+// nestjs-pino keeps the logger for lines written outside a request in module state, set by the first app of
+// the process; without a reset every later app's such lines would go to the first app's capture.
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { createApp } from '../../src/configure-app';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const TEST_ADMIN_API_KEY = 'test-admin-api-key-0123456789';
+/** The VAPI credential the transient assistant carries (start-up requires one in hmac mode). */
+export const TEST_SERVER_CREDENTIAL_ID = '2f0c6b1e-test-0000-4000-8000-credential01';
 
 /** Collects everything the app logs, so tests can assert on what would have been written. */
 export class LogCapture extends Writable {
@@ -34,8 +39,11 @@ export function baseEnvironment(dataDir: string): Record<string, string> {
     PUBLIC_URL: 'https://voice-crm.test',
     LOG_LEVEL: 'info',
     SHUTDOWN_DRAIN_DELAY_MS: '0',
+    // Tests count vendor requests; the start-up checks have a test of their own.
+    STARTUP_CHECKS: 'false',
     VAPI_AUTH_MODE: 'hmac',
     VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    VAPI_SERVER_CREDENTIAL_ID: TEST_SERVER_CREDENTIAL_ID,
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     SALESFORCE_AUTH_FLOW: 'client_credentials',
     // Nothing listens on the discard port: tests that need Salesforce start the fake and override this.
@@ -57,6 +65,7 @@ export async function startApp(
   process.env = { ...saved, ...baseEnvironment(dataDir), ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
   const logs = new LogCapture();
+  __resetOutOfContextForTests();
   try {
     const app = await createApp({ logStream: logs, extraProviders: options.extraProviders });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,3 +1,4 @@
+import type { SetupCheckResult } from '../../src/common/setup-check';
 import type SqliteDatabase from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SalesforceClient } from '../../src/salesforce/salesforce.client';
@@ -306,6 +307,10 @@ export class FakeSalesforceClient extends SalesforceClient {
   }
 
   checkSchema(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+
+  checkSetup(): Promise<SetupCheckResult[]> {
     return Promise.resolve([]);
   }
 

@@ -1,3 +1,4 @@
+import type { SetupCheckResult } from '../../src/common/setup-check';
 import { TwilioError, TwilioErrorCode } from '../../src/twilio/twilio.errors';
 import { OutgoingSms, SentSms, SmsSender } from '../../src/twilio/sms-sender';
 
@@ -9,6 +10,10 @@ export class FakeSmsSender extends SmsSender {
 
   constructor(public enabled = true) {
     super();
+  }
+
+  checkSetup(): Promise<SetupCheckResult[]> {
+    return Promise.resolve([]);
   }
 
   send(message: OutgoingSms): Promise<SentSms> {

@@ -13,8 +13,9 @@ const path = resolve(process.env.VAPI_OPENAPI_PATH ?? resolve(__dirname, '../fix
 let ajv: Ajv | undefined;
 
 /**
- * Two adjustments make the document checkable by a JSON Schema validator: a few `enum: []` (meaning "no
- * constraint yet") and the enums put on array types (the item schema holds the same enum) are dropped, and `oneOf` becomes `anyOf`. VAPI's unions (models, voices, transcribers,
+ * A few adjustments make the document checkable by a JSON Schema validator: a few `enum: []` (meaning "no
+ * constraint yet") and the enums put on array types (the item schema holds the same enum) are dropped, types
+ * that contradict their own enum or example are dropped (`withoutContradictions`), and `oneOf` becomes `anyOf`. VAPI's unions (models, voices, transcribers,
  * tools) have no discriminator and loose branches, so a correct value can match several branches; VAPI selects
  * the branch by `provider` / `type`. A value must still match at least one branch completely. Patterns written
  * as JavaScript literals are unwrapped.
@@ -24,12 +25,39 @@ function unslashed(pattern: unknown): unknown {
   return typeof pattern === 'string' && /^\/.*\/$/.test(pattern) ? pattern.slice(1, -1) : pattern;
 }
 
+/**
+ * `BackoffPlan.type` is typed `object` although its enum holds strings, and `BackoffPlan.excludedStatusCodes`
+ * has `object` items although its example holds status codes: such a `type`, contradicted by the node's own
+ * enum or example, is dropped.
+ */
+function contradictedType(node: Record<string, unknown>): boolean {
+  if (node.type !== 'object') return false;
+  const values = Array.isArray(node.enum) ? node.enum : undefined;
+  return values !== undefined && values.length > 0 && values.every((value) => typeof value !== 'object');
+}
+
+function withoutContradictions(node: Record<string, unknown>): Record<string, unknown> {
+  const example = node.example;
+  const items = node.items as Record<string, unknown> | undefined;
+  if (
+    node.type === 'array' &&
+    items?.type === 'object' &&
+    Array.isArray(example) &&
+    example.every((value) => typeof value === 'number')
+  ) {
+    return { ...node, items: Object.fromEntries(Object.entries(items).filter(([key]) => key !== 'type')) };
+  }
+  if (contradictedType(node))
+    return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'type'));
+  return node;
+}
+
 function checkable(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(checkable);
   if (typeof node !== 'object' || node === null) return node;
   const isArrayType = (node as { type?: unknown }).type === 'array';
   return Object.fromEntries(
-    Object.entries(node)
+    Object.entries(withoutContradictions(node as Record<string, unknown>))
       .filter(
         ([key, value]) => !(key === 'enum' && Array.isArray(value) && (value.length === 0 || isArrayType)),
       )

@@ -1,3 +1,4 @@
+import { toolDefinitionOf, VapiToolDefinition } from '../../vapi/vapi-tool.decorator';
 import { AddCaseCommentTool } from './add-case-comment.tool';
 import { CreateSalesforceCaseTool } from './create-salesforce-case.tool';
 import { LookupCaseTool } from './lookup-case.tool';
@@ -10,3 +11,11 @@ export const CALL_TOOLS = [
   AddCaseCommentTool,
   UpdateContactTool,
 ] as const;
+
+/**
+ * The catalogue as VAPI is told about it outside a running service (`npm run provision -- --assistant`): the
+ * `@VapiTool` metadata of the tools the calls module registers, in the same order as the registry lists them.
+ */
+export function callToolDefinitions(): VapiToolDefinition[] {
+  return CALL_TOOLS.map((tool) => toolDefinitionOf(tool));
+}

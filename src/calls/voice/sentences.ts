@@ -86,8 +86,11 @@ export interface CallerSentences {
   transfer: {
     connecting: string;
     unavailable: string;
+    /** VAPI speaks it before the phone number's fallbackDestination when we cannot answer assistant-request. */
+    fallback: string;
   };
 
+  /** Sent, never received: the service does not handle inbound SMS, so a text must not invite a reply. */
   sms: {
     caseOpened(caseNumber: string, company: string): string;
   };
@@ -251,10 +254,12 @@ export const ENGLISH: CallerSentences = {
   transfer: {
     connecting: "I'm connecting you with a colleague now. Please stay on the line.",
     unavailable: 'Transfers are not available on this line right now.',
+    fallback:
+      "Our assistant can't take your call right now, so I'm connecting you with a colleague. Please stay on the line.",
   },
 
   sms: {
     caseOpened: (caseNumber, company) =>
-      `Your case ${caseNumber} has been opened with ${company}. Reply or call us with this number for updates.`,
+      `Your case ${caseNumber} has been opened with ${company}. Please quote this number when you call us about it.`,
   },
 };

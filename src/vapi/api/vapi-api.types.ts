@@ -48,3 +48,16 @@ export interface VapiCallRecord {
   summary?: string;
   recordingUrl?: string;
 }
+
+/** The VAPI REST resources that provisioning manages, named by their API path (`/credential`, …). */
+export const VAPI_RESOURCE_KINDS = ['credential', 'phone-number', 'tool', 'assistant'] as const;
+export type VapiResourceKind = (typeof VAPI_RESOURCE_KINDS)[number];
+
+/**
+ * A resource as VAPI returns it (OAS `WebhookCredential`, `TwilioPhoneNumber`, `FunctionTool`, `Assistant`):
+ * its id and the rest as JSON. Provisioning compares fields it sets, so it reads them as VAPI wrote them.
+ */
+export type VapiResource = { readonly id: string } & Readonly<Record<string, unknown>>;
+
+/** A create or update body (OAS `Create*DTO` / `Update*DTO`): JSON, built by the provisioning plan. */
+export type VapiResourceBody = Readonly<Record<string, unknown>>;

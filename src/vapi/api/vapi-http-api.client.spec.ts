@@ -177,6 +177,66 @@ describe('VapiHttpApiClient', () => {
   });
 });
 
+describe('VapiHttpApiClient resources', () => {
+  let fake: VapiApiFake;
+  let client: VapiHttpApiClient;
+
+  beforeEach(async () => {
+    fake = await startVapiApiFake({ apiKey: API_KEY });
+    client = new VapiHttpApiClient({
+      apiKey: API_KEY,
+      apiUrl: fake.url,
+      readRetry: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 5 },
+    });
+  });
+
+  afterEach(async () => {
+    await client.onModuleDestroy();
+    await fake.close();
+  });
+
+  const tool = { type: 'function', function: { name: 'lookupCase' } };
+
+  it('should create, list beyond the default page and update a resource', async () => {
+    const created = await client.createResource('tool', tool);
+    const updated = await client.updateResource('tool', created.id, { async: false });
+    const listed = await client.listResources('tool');
+
+    expect(listed).toEqual([updated]);
+    expect(updated).toMatchObject({ id: created.id, async: false, function: { name: 'lookupCase' } });
+    expect(fake.requests.map(({ method, path, query }) => [method, path, query])).toEqual([
+      ['POST', '/tool', undefined],
+      ['PATCH', `/tool/${created.id}`, undefined],
+      ['GET', '/tool', 'limit=1000'],
+    ]);
+  });
+
+  it("should keep VAPI's own validation messages in the error", async () => {
+    const error: unknown = await client
+      .createResource('credential', {
+        provider: 'webhook',
+        authenticationPlan: { type: 'hmac', secretKey: 'k' },
+      })
+      .catch((failure: unknown) => failure);
+
+    expect(error).toMatchObject({ code: VapiApiErrorCode.REJECTED, status: 400, retryable: false });
+    expect((error as Error).message).toBe(
+      'VAPI answered POST /credential with HTTP 400: Bad Request: authenticationPlan.algorithm must be one of the following values: sha256, sha512, sha1',
+    );
+  });
+
+  it('should retry a list after a 5xx but never a write, which might have been applied', async () => {
+    fake.faults.set({ serverErrors: 1 });
+    expect(await client.listResources('assistant')).toEqual([]);
+
+    fake.faults.set({ serverErrors: 1 });
+    await expect(client.createResource('tool', tool)).rejects.toMatchObject({
+      code: VapiApiErrorCode.UNAVAILABLE,
+    });
+    expect(fake.requests.map(({ method }) => method)).toEqual(['GET', 'GET', 'POST']);
+  });
+});
+
 describe('createVapiApiClient', () => {
   it('should use the HTTP client when VAPI_API_KEY is set and a disabled one otherwise', async () => {
     const configured = createVapiApiClient({ apiKey: API_KEY, apiUrl: 'http://127.0.0.1:9' } as VapiConfig);

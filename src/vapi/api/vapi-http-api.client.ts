@@ -4,7 +4,16 @@ import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockati
 import { Agent, request, type Dispatcher } from 'undici';
 import { VapiApiClient } from './vapi-api.client';
 import { VapiApiError, VapiApiErrorCode } from './vapi-api.errors';
-import { VapiCallMessage, VapiCallRecord } from './vapi-api.types';
+import {
+  VapiCallMessage,
+  VapiCallRecord,
+  VapiResource,
+  VapiResourceBody,
+  VapiResourceKind,
+} from './vapi-api.types';
+
+/** The list endpoints answer 100 items unless asked for more; 1,000 is their maximum (OAS `limit`). */
+const LIST_LIMIT = 1000;
 
 export interface VapiHttpApiClientOptions {
   /** Private API key (Bearer). */
@@ -45,15 +54,31 @@ export class VapiHttpApiClient extends VapiApiClient implements OnModuleDestroy 
   }
 
   async getCall(callId: string): Promise<VapiCallRecord | null> {
+    const path = `/call/${encodeURIComponent(callId)}`;
     try {
-      const call = await this.readPolicy.execute(() =>
-        this.requestJson('GET', `/call/${encodeURIComponent(callId)}`),
-      );
-      return toVapiCallRecord(call);
+      const call = await this.readPolicy.execute(() => this.requestJson('GET', path));
+      return toVapiCallRecord(expectObject(call, 'GET', path));
     } catch (error) {
       if (error instanceof VapiApiError && error.code === VapiApiErrorCode.NOT_FOUND) return null;
       throw error;
     }
+  }
+
+  async listResources(kind: VapiResourceKind): Promise<VapiResource[]> {
+    const path = `/${kind}?limit=${LIST_LIMIT}`;
+    const answer = await this.readPolicy.execute(() => this.requestJson('GET', path));
+    if (!Array.isArray(answer)) throw unexpected('GET', path, 'a list');
+    return answer.map((item) => expectResource(item, 'GET', path));
+  }
+
+  async createResource(kind: VapiResourceKind, body: VapiResourceBody): Promise<VapiResource> {
+    const path = `/${kind}`;
+    return expectResource(await this.requestJson('POST', path, body), 'POST', path);
+  }
+
+  async updateResource(kind: VapiResourceKind, id: string, body: VapiResourceBody): Promise<VapiResource> {
+    const path = `/${kind}/${encodeURIComponent(id)}`;
+    return expectResource(await this.requestJson('PATCH', path, body), 'PATCH', path);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -61,7 +86,7 @@ export class VapiHttpApiClient extends VapiApiClient implements OnModuleDestroy 
   }
 
   /** The one place that talks HTTP to VAPI and turns every failure into a `VapiApiError`. */
-  private async requestJson(method: Dispatcher.HttpMethod, path: string, body?: unknown): Promise<Json> {
+  private async requestJson(method: Dispatcher.HttpMethod, path: string, body?: unknown): Promise<unknown> {
     let statusCode: number;
     let text: string;
     try {
@@ -81,19 +106,12 @@ export class VapiHttpApiClient extends VapiApiClient implements OnModuleDestroy 
     } catch (error) {
       throw transportError(error);
     }
-    const json = parseJsonObject(text);
+    const json = parseJson(text);
     if (statusCode >= 200 && statusCode < 300) {
-      if (json === undefined) {
-        throw new VapiApiError(
-          VapiApiErrorCode.UNEXPECTED_RESPONSE,
-          `VAPI answered ${method} ${routeOf(path)} with a non-object body`,
-          false,
-          { status: statusCode },
-        );
-      }
+      if (json === undefined) throw unexpected(method, path, 'JSON', statusCode);
       return json;
     }
-    throw errorFromResponse(statusCode, method, path, json);
+    throw errorFromResponse(statusCode, method, path, object(json));
   }
 }
 
@@ -102,10 +120,45 @@ export class UnconfiguredVapiApiClient extends VapiApiClient {
   readonly enabled = false;
 
   getCall(): Promise<VapiCallRecord | null> {
-    return Promise.reject(
-      new VapiApiError(VapiApiErrorCode.NOT_CONFIGURED, 'VAPI_API_KEY is not set', false),
-    );
+    return notConfigured();
   }
+
+  listResources(): Promise<VapiResource[]> {
+    return notConfigured();
+  }
+
+  createResource(): Promise<VapiResource> {
+    return notConfigured();
+  }
+
+  updateResource(): Promise<VapiResource> {
+    return notConfigured();
+  }
+}
+
+function notConfigured(): Promise<never> {
+  return Promise.reject(new VapiApiError(VapiApiErrorCode.NOT_CONFIGURED, 'VAPI_API_KEY is not set', false));
+}
+
+function unexpected(method: string, path: string, wanted: string, status?: number): VapiApiError {
+  return new VapiApiError(
+    VapiApiErrorCode.UNEXPECTED_RESPONSE,
+    `VAPI answered ${method} ${routeOf(path)} without ${wanted}`,
+    false,
+    status === undefined ? undefined : { status },
+  );
+}
+
+function expectObject(value: unknown, method: string, path: string): Json {
+  const found = object(value);
+  if (!found) throw unexpected(method, path, 'an object');
+  return found;
+}
+
+function expectResource(value: unknown, method: string, path: string): VapiResource {
+  const found = expectObject(value, method, path);
+  if (typeof found.id !== 'string') throw unexpected(method, path, 'an id');
+  return found as VapiResource;
 }
 
 /**
@@ -163,7 +216,12 @@ function errorFromResponse(
   body: Json | undefined,
 ): VapiApiError {
   // VAPI (NestJS) errors are `{message, error, statusCode}`; `message` may be a list of validation messages.
-  const detail = typeof body?.error === 'string' ? `: ${body.error}` : '';
+  // Both are kept as VAPI words them (bounded): they name the field or rule, which is what an operator needs.
+  const messages: unknown[] = Array.isArray(body?.message) ? body.message : [body?.message];
+  const said = [body?.error, ...messages]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join(': ');
+  const detail = said === '' ? '' : `: ${said.length > 500 ? `${said.slice(0, 500)}…` : said}`;
   const what = `VAPI answered ${method} ${routeOf(path)} with HTTP ${status}${detail}`;
   const options = { status };
   if (status === 401 || status === 403)
@@ -180,9 +238,9 @@ function transportError(error: unknown): VapiApiError {
   });
 }
 
-/** The path with ids replaced, so messages group well in logs and carry no identifiers. */
+/** The path with ids replaced and the query left out, so messages group well in logs and carry no ids. */
 function routeOf(path: string): string {
-  return path.replace(/^(\/[a-z-]+)\/[^/?]+/, '$1/{id}');
+  return path.split('?')[0].replace(/^(\/[a-z-]+)\/[^/?]+/, '$1/{id}');
 }
 
 function text(value: unknown): string | undefined {
@@ -193,9 +251,9 @@ function object(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
-function parseJsonObject(body: string): Json | undefined {
+function parseJson(body: string): unknown {
   try {
-    return object(JSON.parse(body));
+    return JSON.parse(body) as unknown;
   } catch {
     return undefined;
   }

@@ -158,6 +158,13 @@ export class DataApi {
       case 'sobjects':
         if (fifth !== undefined) throw notFound();
         return this.sobjects(request, second, third, fourth);
+      case undefined: {
+        // The version's root lists its resources (REST API Developer Guide, "Resources by Version").
+        if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+        const base = `/services/data/v${request.apiVersion}`;
+        const resources = ['sobjects', 'query', 'queryAll', 'search', 'composite', 'limits'];
+        return { status: 200, body: Object.fromEntries(resources.map((name) => [name, `${base}/${name}`])) };
+      }
       default:
         throw notFound();
     }

@@ -47,6 +47,8 @@ export interface SalesforceFakeOptions {
   taskExternalIdField?: string;
   /** Values of the restricted Case.Type picklist (default Billing, Technical, Account, Other). */
   caseTypes?: string[];
+  /** API versions the org serves (default 31.0 to 67.0); others answer 404 as Salesforce does. */
+  apiVersions?: string[];
   /** Time source in ms (default Date.now); `advanceTime` adds to it. */
   clock?: () => number;
   /** Inserts the initial records; run again by `reset()`. */
@@ -177,6 +179,8 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   const baseClock = options.clock ?? Date.now;
   const now = () => baseClock() + offset;
   const limit = options.dailyApiLimit ?? 100_000;
+  const apiVersions =
+    options.apiVersions ?? Array.from({ length: 67 - 31 + 1 }, (_, index) => `${31 + index}.0`);
 
   const schema = new FakeSchema({
     caseTypes: options.caseTypes,
@@ -464,7 +468,23 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
         const url = new URL(request.url ?? '/', origin);
         if (url.pathname.startsWith('/__fake/')) return handleControl(request, response, url, raw);
         if (url.pathname === '/services/oauth2/token') return await handleToken(request, response, raw);
+        if (/^\/services\/data\/?$/.test(url.pathname)) {
+          // The Versions resource needs no token.
+          const versions = apiVersions.map((version) => ({
+            label: `v${version}`,
+            url: `/services/data/v${version}`,
+            version,
+          }));
+          return send(response, 200, versions);
+        }
         const data = /^\/services\/data\/v(\d+\.\d+)(\/.*)?$/.exec(url.pathname);
+        if (data && !apiVersions.includes(data[1])) {
+          return send(
+            response,
+            404,
+            sfError(404, 'NOT_FOUND', 'The requested resource does not exist').items,
+          );
+        }
         if (data) return await handleData(request, response, url, data[1], data[2] ?? '/', raw);
         send(response, 404, sfError(404, 'NOT_FOUND', 'The requested resource does not exist').items);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
@@ -6,7 +6,10 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
 /**
  * A local stand-in for Twilio's Messages API (`POST /2010-04-01/Accounts/{Sid}/Messages.json`) that checks
  * what the real one checks (Basic auth, form fields, E.164, body length), answers with the documented shapes
- * and can inject faults. Optionally it sends signed status callbacks like Twilio does.
+ * and can inject faults. Optionally it sends signed status callbacks like Twilio does. The reads a set-up check
+ * makes are served too: the Account, `IncomingPhoneNumbers.json?PhoneNumber=` and, as
+ * messaging.twilio.com does, `/v1/Services/{Sid}` with its `PhoneNumbers` (shapes of the twilio library's
+ * resources: `capabilities` an object of booleans for incoming numbers, a list of names for service numbers).
  */
 
 export interface TwilioFakeFaults {
@@ -44,6 +47,11 @@ export interface TwilioFakeOptions {
   faults?: Partial<TwilioFakeFaults>;
   /** Post `sent` then `delivered` to each message's StatusCallback, signed with the auth token. */
   sendStatusCallbacks?: boolean;
+  /** Default `Full`; a `Trial` account texts only verified numbers. */
+  accountType?: 'Full' | 'Trial';
+  /** The account's numbers; when not given, any number asked about is an SMS-capable number of the account. */
+  ownedNumbers?: { phoneNumber: string; sms: boolean }[];
+  messagingServices?: { sid: string; a2pRegistered: boolean; numbers: string[] }[];
 }
 
 export interface TwilioFake {
@@ -224,6 +232,55 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
     }
   };
 
+  /** The reads of a set-up check (GET only, Basic auth). */
+  const handleRead = (request: IncomingMessage, response: ServerResponse): void => {
+    if (faults.outage) return send(response, 503, twilioError(503, 20503, 'Service Unavailable'));
+    if (!isAuthorized(request.headers.authorization, options.accountSid, options.authToken)) {
+      return send(response, 401, twilioError(401, 20003, 'Authenticate'));
+    }
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const account = `/${API_VERSION}/Accounts/${options.accountSid}`;
+    const notFound = () =>
+      send(response, 404, twilioError(404, 20404, 'The requested resource was not found'));
+    if (url.pathname === `${account}.json`) {
+      return send(response, 200, {
+        sid: options.accountSid,
+        friendly_name: 'voice-crm fake account',
+        status: 'active',
+        type: options.accountType ?? 'Full',
+      });
+    }
+    if (url.pathname === `${account}/IncomingPhoneNumbers.json`) {
+      const wanted = url.searchParams.get('PhoneNumber') ?? '';
+      const owned = options.ownedNumbers ?? (E164.test(wanted) ? [{ phoneNumber: wanted, sms: true }] : []);
+      const numbers = owned
+        .filter((number) => number.phoneNumber === wanted)
+        .map((number) => ({
+          sid: `PN${createHash('md5').update(number.phoneNumber).digest('hex')}`,
+          phone_number: number.phoneNumber,
+          capabilities: { voice: true, sms: number.sms, mms: number.sms, fax: false },
+        }));
+      return send(response, 200, { incoming_phone_numbers: numbers, page: 0, page_size: 50 });
+    }
+    const service = /^\/v1\/Services\/(MG[0-9a-fA-F]{32})(\/PhoneNumbers)?$/.exec(url.pathname);
+    const found = options.messagingServices?.find((candidate) => candidate.sid === service?.[1]);
+    if (!service || !found) return notFound();
+    if (!service[2]) {
+      return send(response, 200, {
+        sid: found.sid,
+        friendly_name: 'voice-crm fake service',
+        us_app_to_person_registered: found.a2pRegistered,
+      });
+    }
+    return send(response, 200, {
+      phone_numbers: found.numbers.map((number) => ({
+        phone_number: number,
+        capabilities: ['SMS', 'MMS', 'Voice'],
+      })),
+      meta: { page: 0, page_size: 50 },
+    });
+  };
+
   const handleControl = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
     const route = `${request.method} ${request.url?.split('?')[0]}`;
     switch (route) {
@@ -255,6 +312,7 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       if (request.url?.startsWith('/__fake/')) return handleControl(request, response, rawBody);
       const answer = (): void => {
         if (request.method === 'POST') handleCreateMessage(request, response, rawBody);
+        else if (request.method === 'GET') handleRead(request, response);
         else send(response, 405, twilioError(405, 20004, 'Method not allowed'));
       };
       if (faults.latencyMs <= 0) return answer();

@@ -1,6 +1,13 @@
+import { vapiSchemaErrors } from '../../support/vapi-openapi';
 import { buildVapiCall, startVapiApiFake, VapiApiFake } from './vapi-api-fake';
 
 const API_KEY = 'fake-vapi-key';
+const TWILIO_NUMBER = {
+  provider: 'twilio',
+  number: '+15005550006',
+  twilioAccountSid: `AC${'0'.repeat(32)}`,
+  twilioAuthToken: 'token',
+};
 
 describe('VAPI API fake', () => {
   let fake: VapiApiFake;
@@ -133,5 +140,55 @@ describe('VAPI API fake', () => {
 
     expect([first.status, second.status, third.status]).toEqual([503, 429, 401]);
     expect(fake.requests.map(({ authorized }) => authorized)).toEqual([true, true, false]);
+  });
+
+  it('should store webhook credentials, answer them in the WebhookCredential shape and refuse a plan without its required fields', async () => {
+    const plan = { type: 'hmac', secretKey: 'a-secret-key-0123456789', algorithm: 'sha256' };
+    const refused = await call('POST', '/credential', {
+      provider: 'webhook',
+      authenticationPlan: { type: 'hmac' },
+    });
+    const created = await call('POST', '/credential', {
+      provider: 'webhook',
+      name: 'voice-crm webhook',
+      authenticationPlan: plan,
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.json.message).toEqual([
+      'authenticationPlan.secretKey must be a string',
+      'authenticationPlan.algorithm must be one of the following values: sha256, sha512, sha1',
+    ]);
+    expect(created.status).toBe(201);
+    expect(vapiSchemaErrors('WebhookCredential', created.json)).toEqual([]);
+    expect((await call('GET', '/credential')).json).toEqual([created.json]);
+  });
+
+  it('should answer imported numbers and tools in their OAS response shapes', async () => {
+    const number = await call('POST', '/phone-number', TWILIO_NUMBER);
+    const tool = await call('POST', '/tool', { type: 'function', function: { name: 'lookupCase' } });
+    const assistant = await call('POST', '/assistant', { name: 'Support' });
+
+    expect(vapiSchemaErrors('TwilioPhoneNumber', number.json)).toEqual([]);
+    expect(vapiSchemaErrors('FunctionTool', tool.json)).toEqual([]);
+    expect(vapiSchemaErrors('Assistant', assistant.json)).toEqual([]);
+  });
+
+  it('should require the provider on a phone number PATCH, as the union of update DTOs needs it', async () => {
+    const number = await call('POST', '/phone-number', TWILIO_NUMBER);
+    const id = String(number.json.id);
+
+    expect((await call('PATCH', `/phone-number/${id}`, { name: 'x' })).status).toBe(400);
+    expect((await call('PATCH', `/phone-number/${id}`, { provider: 'twilio', name: 'x' })).status).toBe(200);
+  });
+
+  it('should answer at most `limit` items, 100 by default', async () => {
+    for (let index = 0; index < 101; index += 1) {
+      await call('POST', '/tool', { type: 'function', function: { name: `tool${index}` } });
+    }
+
+    expect((await call('GET', '/tool')).json).toHaveLength(100);
+    expect((await call('GET', '/tool?limit=1000')).json).toHaveLength(101);
+    expect((await call('GET', '/tool?limit=1001')).status).toBe(400);
   });
 });

@@ -1,11 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createProblems, updateProblems } from './vapi-dto-rules';
 
 /**
  * A local stand-in for VAPI's REST API: `GET /call/{id}` with real-shaped Call objects (OAS
- * `components.schemas.Call`) and the provisioning routes, which store what they receive.
- * Errors use VAPI's NestJS shape `{message, error, statusCode}`.
+ * `components.schemas.Call`) and the provisioning routes `/credential`, `/phone-number`, `/tool` and
+ * `/assistant` (list with `?limit`, create, read, update), which check the rules of the OAS create and update
+ * DTOs that provisioning relies on (see `vapi-dto-rules.ts`) and store what they receive. Errors use VAPI's
+ * NestJS shape `{message, error, statusCode}`, validation messages as a list.
  */
 
 export type FakeVapiResource = Record<string, unknown> & { id: string };
@@ -17,11 +20,15 @@ export interface VapiApiFakeFaults {
   rateLimited: number;
   /** Delay before each answer. */
   latencyMs: number;
+  /** The next write (POST or PATCH) gets 400 with these validation messages. */
+  refuseNextWrite?: string[];
 }
 
 export interface RecordedVapiRequest {
   method: string;
+  /** Without the query string. */
   path: string;
+  query?: string;
   /** Whether the bearer key matched. */
   authorized: boolean;
   body?: unknown;
@@ -33,6 +40,7 @@ export interface VapiApiFake {
   /** Stores (or replaces) a call; missing required fields (`id`, `orgId`, `createdAt`, `updatedAt`) are filled. */
   putCall(call: Partial<FakeVapiResource>): FakeVapiResource;
   calls: Map<string, FakeVapiResource>;
+  credentials: Map<string, FakeVapiResource>;
   assistants: Map<string, FakeVapiResource>;
   tools: Map<string, FakeVapiResource>;
   phoneNumbers: Map<string, FakeVapiResource>;
@@ -158,6 +166,7 @@ export function buildVapiCall(overrides: Partial<FakeVapiResource> = {}): FakeVa
 export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<VapiApiFake> {
   const calls = new Map<string, FakeVapiResource>();
   const collections: Record<string, Map<string, FakeVapiResource>> = {
+    credential: new Map(),
     assistant: new Map(),
     tool: new Map(),
     'phone-number': new Map(),
@@ -176,18 +185,19 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
 
   const handle = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
     const method = request.method ?? 'GET';
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, search] = (request.url ?? '/').split('?');
+    const query = search === undefined ? {} : { query: search };
     const authorized = request.headers.authorization === `Bearer ${options.apiKey}`;
     let body: unknown;
     if (rawBody !== '') {
       try {
         body = JSON.parse(rawBody);
       } catch {
-        requests.push({ method, path, authorized });
+        requests.push({ method, path, ...query, authorized });
         return error(response, 400, 'Bad Request', 'Unexpected token in JSON');
       }
     }
-    requests.push({ method, path, authorized, body });
+    requests.push({ method, path, ...query, authorized, body });
 
     if (faults.serverErrors > 0) {
       faults.serverErrors -= 1;
@@ -196,6 +206,11 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     if (faults.rateLimited > 0) {
       faults.rateLimited -= 1;
       return error(response, 429, 'Too Many Requests', 'ThrottlerException: Too Many Requests');
+    }
+    if (faults.refuseNextWrite && (method === 'POST' || method === 'PATCH')) {
+      const messages = faults.refuseNextWrite;
+      faults.refuseNextWrite = undefined;
+      return error(response, 400, 'Bad Request', messages);
     }
     if (!authorized) {
       return error(
@@ -216,7 +231,14 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     const store = collections[collection];
     if (store === undefined) return error(response, 404, 'Not Found', `Cannot ${method} ${path}`);
 
-    if (method === 'GET' && !id) return send(response, 200, [...store.values()]);
+    if (method === 'GET' && !id) {
+      // OAS `limit`: "the maximum number of items to return. Defaults to 100", at most 1000.
+      const limit = Number(new URLSearchParams(search ?? '').get('limit') ?? 100);
+      if (!Number.isInteger(limit) || limit < 0 || limit > 1000) {
+        return error(response, 400, 'Bad Request', ['limit must not be greater than 1000']);
+      }
+      return send(response, 200, [...store.values()].slice(0, limit));
+    }
     if (method === 'GET' && id) {
       const found = store.get(id);
       return found ? send(response, 200, found) : error(response, 404, 'Not Found', 'Not Found');
@@ -226,11 +248,12 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     }
     const fields = body as Record<string, unknown>;
     if (method === 'POST' && !id) {
-      const problems = validateCreate(collection, fields);
+      const problems = createProblems(collection, fields);
       if (problems.length > 0) return error(response, 400, 'Bad Request', problems);
       const now = new Date().toISOString();
       const created: FakeVapiResource = {
         ...fields,
+        ...readOnlyFields(collection),
         id: randomUUID(),
         orgId: ORG_ID,
         createdAt: now,
@@ -242,6 +265,8 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     if (method === 'PATCH' && id) {
       const existing = store.get(id);
       if (!existing) return error(response, 404, 'Not Found', 'Not Found');
+      const problems = updateProblems(collection, fields);
+      if (problems.length > 0) return error(response, 400, 'Bad Request', problems);
       // VAPI replaces nested objects on PATCH rather than merging them: a shallow merge does exactly that.
       const updated: FakeVapiResource = { ...existing, ...fields, id, updatedAt: new Date().toISOString() };
       store.set(id, updated);
@@ -282,6 +307,7 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
       return stored;
     },
     calls,
+    credentials: collections.credential,
     assistants: collections.assistant,
     tools: collections.tool,
     phoneNumbers: collections['phone-number'],
@@ -308,31 +334,9 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
   };
 }
 
-/** The few required fields of the create DTOs (OAS `CreateFunctionToolDTO`, `CreateTwilioPhoneNumberDTO`). */
-function validateCreate(collection: string, body: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const isString = (value: unknown): boolean => typeof value === 'string' && value !== '';
-  if (collection === 'tool') {
-    if (!isString(body.type)) problems.push('type must be a string');
-    const fn = body.function as Record<string, unknown> | undefined;
-    if (body.type === 'function' && (typeof fn !== 'object' || fn === null || !isString(fn.name))) {
-      problems.push('function.name must be a string');
-    } else if (body.type === 'function' && !/^[a-zA-Z0-9_-]{1,64}$/.test(String(fn?.name))) {
-      problems.push('function.name must match /^[a-zA-Z0-9_-]{1,64}$/');
-    }
-  }
-  if (collection === 'phone-number') {
-    if (!isString(body.provider)) problems.push('provider must be a string');
-    if (body.provider === 'twilio') {
-      if (!isString(body.number)) problems.push('number must be a string');
-      if (!isString(body.twilioAccountSid)) problems.push('twilioAccountSid must be a string');
-      if (
-        !isString(body.twilioAuthToken) &&
-        !(isString(body.twilioApiKey) && isString(body.twilioApiSecret))
-      ) {
-        problems.push('twilioAuthToken or twilioApiKey and twilioApiSecret are required');
-      }
-    }
-  }
-  return problems;
+/** Fields VAPI adds to what it was sent (required in the OAS response schemas). */
+function readOnlyFields(collection: string): Record<string, unknown> {
+  if (collection === 'credential') return { authenticationSession: {} };
+  if (collection === 'phone-number') return { status: 'active' };
+  return {};
 }
