@@ -146,6 +146,9 @@ export const ENGLISH: CallerSentences = {
         "I couldn't find that record. Could you check the number and tell me again?",
       [SalesforceErrorCode.VALIDATION]:
         "Our records system didn't accept that. Could you tell me the details again, a little differently?",
+      // Says nothing about which record it matched: that would tell a caller whose details exist.
+      [SalesforceErrorCode.DUPLICATES_DETECTED]:
+        "Our records system flagged that as a possible duplicate of another record, so it wasn't saved. A colleague can sort this out with you: shall I transfer you?",
       [SalesforceErrorCode.MISCONFIGURED]: `I can't do that on this line right now because of a setup problem on our side. ${TRY_LATER}`,
       [SalesforceErrorCode.UNKNOWN]: `Something went wrong on our side. ${TRY_LATER}`,
     },
