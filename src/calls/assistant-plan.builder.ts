@@ -3,6 +3,7 @@ import { CaseRecord } from '../salesforce/salesforce.types';
 import { AssistantPlan } from '../vapi/vapi-call.handler';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallerIdentity, isIdentified } from './calls.types';
+import { VerificationPolicy } from './verification.policy';
 import { CallVoice } from './voice/call-voice';
 
 /** What the assistant of one call knows and says, from who the caller is and their open cases. */
@@ -11,6 +12,7 @@ export class AssistantPlanBuilder {
   constructor(
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
     private readonly voice: CallVoice,
+    private readonly verification: VerificationPolicy,
   ) {}
 
   build(identity: CallerIdentity, openCases: CaseRecord[]): AssistantPlan {
@@ -33,7 +35,12 @@ export class AssistantPlanBuilder {
       firstMessage: firstName
         ? say.assistant.greetKnown(firstName, company, openCases.length)
         : say.assistant.greetUnknown(company),
-      systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
+      systemPrompt: [
+        say.assistant.systemPrompt(company),
+        ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
+        '',
+        context,
+      ].join('\n'),
       endCallMessage: say.assistant.goodbye(company),
       toolRequestStart: say.assistant.oneMoment,
     };

@@ -1,3 +1,4 @@
+import { TOOL_NAMES } from '../../src/calls/tools/tool-catalogue';
 import { CallWorld, startCallWorld } from '../support/call-harness';
 import { newCall } from '../support/call-driver';
 import { vapiSchemaErrors } from '../support/vapi-openapi';
@@ -14,7 +15,8 @@ const HANDLED_SERVER_MESSAGES = [
   'transcript[transcriptType="final"]',
   'transfer-destination-request',
 ];
-const TOOLS = ['createSalesforceCase', 'lookupCase', 'addCaseComment', 'updateContact'];
+/** The public catalogue (docs/vapi.md, "Tools"). */
+const TOOLS = [...TOOL_NAMES];
 
 interface TransientAssistant {
   firstMessage: string;

@@ -1,9 +1,11 @@
 import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
 import { initialSchema } from './0001-initial-schema';
+import { callerAssurance } from './0002-caller-assurance';
 
 /** Every migration, in order. Names sort lexically: never rename or edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
+  '0002-caller-assurance': callerAssurance,
 };
 
 /** In-code provider: migrations ship inside the bundle instead of being read from disk at run time. */
