@@ -15,15 +15,20 @@ export class AssistantPlanBuilder {
     private readonly verification: VerificationPolicy,
   ) {}
 
-  build(identity: CallerIdentity, openCases: CaseRecord[]): AssistantPlan {
+  build(identity: CallerIdentity, foundCases: CaseRecord[]): AssistantPlan {
     const { say } = this.voice;
     const company = this.config.companyName;
     const firstName = isIdentified(identity) ? identity.firstName : undefined;
+    // When reading cases needs a verified caller, the model must not know them before: it could read them out.
+    const casesNeedVerification = this.verification.guards('lookupCase');
+    const openCases = casesNeedVerification ? [] : foundCases;
     const openCasesText = openCases.map((record) => say.cases.status(record)).join(' ');
     const context = firstName
-      ? openCases.length > 0
-        ? say.assistant.knownCaller(firstName, openCasesText)
-        : say.assistant.knownCallerWithoutCases(firstName)
+      ? casesNeedVerification
+        ? say.assistant.knownCallerCasesAfterVerification(firstName)
+        : openCases.length > 0
+          ? say.assistant.knownCaller(firstName, openCasesText)
+          : say.assistant.knownCallerWithoutCases(firstName)
       : say.assistant.unknownCaller;
     return {
       caller: {

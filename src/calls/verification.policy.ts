@@ -37,12 +37,17 @@ export class VerificationPolicy {
     return this.verifier.enabled;
   }
 
+  /** Whether `tool` needs a verified caller on this line. */
+  guards(tool: ToolName): boolean {
+    return this.guarded.has(tool);
+  }
+
   /** The sentence that stops `tool` for this caller, or undefined when it may go ahead. */
   refusal(
     tool: ToolName,
     caller: { assurance: CallerAssurance; verification: CallVerification },
   ): string | undefined {
-    if (!this.guarded.has(tool) || caller.assurance === 'verified') return undefined;
+    if (!this.guards(tool) || caller.assurance === 'verified') return undefined;
     const { verification } = this.voice.say;
     if (caller.assurance === 'unknown') return verification.requiredButUnverifiable;
     return isVerificationLocked(caller.verification) ? verification.locked : verification.required;

@@ -197,6 +197,35 @@ describe('verifying a caller before a contact change (Twilio Verify configured, 
   });
 });
 
+describe('with VERIFY_BEFORE guarding case lookups too', () => {
+  let world: CallWorld;
+  beforeAll(async () => {
+    world = await startCallWorld({
+      TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
+      VERIFY_BEFORE: 'lookupCase,updateContact',
+    });
+  });
+  afterAll(() => world.close());
+
+  it('should keep the caller’s cases out of the greeting and the prompt, and tell them only once verified', async () => {
+    const jane = newCall('+14155550100');
+    const caseNumber = String(world.salesforce.record('Case', world.org.cases.janeBilling)?.CaseNumber);
+
+    const reply = await postWebhook(world.app.url, assistantRequestMessage(jane));
+    const before = await callTool(world, jane, 'lookupCase', { caseNumber });
+    await callTool(world, jane, 'sendVerificationCode', {});
+    const code = world.twilio.verifications.find((item) => item.to === '+14155550100')?.code;
+    await callTool(world, jane, 'verifyCaller', { code });
+    const after = await callTool(world, jane, 'lookupCase', { caseNumber });
+
+    const { firstMessage } = (reply.body as { assistant: { firstMessage: string } }).assistant;
+    expect(firstMessage).toBe('Hi Jane, thanks for calling Acme support. How can I help?');
+    expect(JSON.stringify(reply.body)).not.toContain('Invoice shows a double charge');
+    expect(before).toBe(verification.required);
+    expect(after).toContain('Invoice shows a double charge');
+  });
+});
+
 describe('without Twilio Verify', () => {
   let world: CallWorld;
   beforeAll(async () => {

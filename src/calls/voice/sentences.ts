@@ -28,6 +28,8 @@ export interface CallerSentences {
     /** What the prompt tells the model about this caller. */
     knownCaller(firstName: string, openCases: string): string;
     knownCallerWithoutCases(firstName: string): string;
+    /** Recognised, while reading cases needs a verified caller: the prompt holds none of them. */
+    knownCallerCasesAfterVerification(firstName: string): string;
     unknownCaller: string;
     greetKnown(firstName: string, company: string, openCaseCount: number): string;
     greetUnknown(company: string): string;
@@ -157,6 +159,8 @@ export const ENGLISH: CallerSentences = {
       `The caller is ${firstName}, recognised from their phone number. Their open cases: ${openCases}`,
     knownCallerWithoutCases: (firstName) =>
       `The caller is ${firstName}, recognised from their phone number. They have no open cases.`,
+    knownCallerCasesAfterVerification: (firstName) =>
+      `The caller is probably ${firstName}: their phone number matches, which anyone can fake. Their cases are shared only once they have confirmed who they are with a code.`,
     unknownCaller:
       'The caller was not recognised from their phone number: ask for their account number before opening a case, and do not discuss existing cases.',
     greetKnown: (firstName, company, openCaseCount) =>
