@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PhoneVerifier } from '../twilio/phone-verifier';
 import { PhoneVerificationError, PhoneVerificationErrorCode } from '../twilio/twilio.errors';
 import { ToolCallContext } from '../vapi/vapi-tool.decorator';
@@ -26,6 +26,8 @@ interface Verifiable {
  */
 @Injectable()
 export class CallerVerificationService {
+  private readonly logger = new Logger(CallerVerificationService.name);
+
   constructor(
     private readonly scope: CallerScope,
     private readonly verifier: PhoneVerifier,
@@ -63,6 +65,7 @@ export class CallerVerificationService {
       if (!(error instanceof PhoneVerificationError)) throw error;
       if (error.code === PhoneVerificationErrorCode.TOO_MANY_CHECKS) {
         await this.calls.lockVerification(callId, MAX_VERIFICATION_ATTEMPTS, Date.now());
+        this.logger.warn({ event: 'caller_verification_locked', callId }, 'verification locked');
         return verification.locked;
       }
       if (!NOT_THIS_CODE.has(error.code)) {
@@ -74,9 +77,13 @@ export class CallerVerificationService {
     }
     if (approved) {
       await this.calls.markVerified(callId, Date.now());
+      this.logger.log({ event: 'caller_verified', callId, attempt }, 'caller verified');
       return verification.verified;
     }
-    return attempt >= MAX_VERIFICATION_ATTEMPTS ? verification.wrongCodeLocked : verification.wrongCode;
+    // Repeated wrong codes on a recognised number are what a spoofer looks like: worth an operator's eye.
+    if (attempt < MAX_VERIFICATION_ATTEMPTS) return verification.wrongCode;
+    this.logger.warn({ event: 'caller_verification_locked', callId }, 'verification locked');
+    return verification.wrongCodeLocked;
   }
 
   /** Who may be verified now, or what to tell the caller instead. Nobody else causes a Verify request. */

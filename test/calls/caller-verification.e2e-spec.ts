@@ -1,4 +1,6 @@
 import { ENGLISH } from '../../src/calls/voice/sentences';
+import { ConfigValidationError } from '../../src/config/config.util';
+import { startApp } from '../support/app-harness';
 import { CallWorld, eventually, startCallWorld, VERIFY_SERVICE_SID } from '../support/call-harness';
 import {
   adminCall,
@@ -247,5 +249,20 @@ describe('without Twilio Verify', () => {
       world.twilio.messages.find((message) => message.To === caller.phone),
     );
     expect(notice.Body).toContain('If this was not you, call us.');
+  });
+
+  it('should refuse to start when VERIFY_BEFORE names tools that nobody could then use', async () => {
+    const failure = await startApp({ VERIFY_BEFORE: 'updateContact' }).then(
+      async (running) => {
+        await running.close();
+        return undefined;
+      },
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(ConfigValidationError);
+    expect((failure as ConfigValidationError).problems).toEqual([
+      expect.stringMatching(/^VERIFY_BEFORE: .*TWILIO_VERIFY_SERVICE_SID/),
+    ]);
   });
 });
