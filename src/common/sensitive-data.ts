@@ -11,25 +11,13 @@
  * not digits spread over spoken words in a sentence.
  */
 
+import { DIGIT_WORDS } from './spoken-digits';
+
 export const MASKED_CARD = '[card number]';
 export const MASKED_SECURITY_CODE = '[security code]';
 export const MASKED_SSN = '[SSN]';
 
-const DIGIT_WORDS: Readonly<Record<string, string>> = {
-  zero: '0',
-  oh: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-};
-
-const DIGIT_ITEM = /\d|\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b/gi;
+const DIGIT_ITEM = new RegExp(`\\d|\\b(?:${[...DIGIT_WORDS.keys()].join('|')})\\b`, 'gi');
 /** What may stand between two digits of one number: nothing, spaces, or one dash or comma. */
 const GAP = /^(?:[ \t]+|[ \t]*[-–,][ \t]*)?$/;
 /** A letter, digit or slash next to a number means it is part of something else (an id, a URL). */
@@ -93,7 +81,7 @@ function digitRuns(text: string): DigitRun[] {
       current = [];
     }
     current.push({
-      digit: word ? DIGIT_WORDS[token.toLowerCase()] : token,
+      digit: word ? (DIGIT_WORDS.get(token.toLowerCase()) ?? token) : token,
       start: match.index,
       end: match.index + token.length,
       word,

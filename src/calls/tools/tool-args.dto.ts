@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+import { DIGIT_WORDS } from '../../common/spoken-digits';
 import { CASE_PRIORITIES, CasePriority, ISSUE_TYPES, IssueType } from '../../salesforce/salesforce.types';
 
 /*
@@ -31,14 +32,8 @@ export function normaliseCaseNumber({ value }: { value: unknown }): unknown {
 
 const CASE_NUMBER = /^\d{8,10}$/;
 
-const SPOKEN_DIGITS = new Map(
-  ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']
-    .map((word, digit): [string, string] => [word, String(digit)])
-    .concat([
-      ['oh', '0'],
-      ['o', '0'],
-    ]),
-);
+/** Codes are read out more loosely than card numbers: "o" for zero as well. */
+const SPOKEN_DIGITS = new Map([...DIGIT_WORDS, ['o', '0']]);
 const REPEATS = new Map([
   ['double', 2],
   ['triple', 3],
