@@ -9,9 +9,12 @@ import type { DemoWorld } from './world';
  * hanging up); every "Agent" line the demo prints is the service's own reply, checked against a pattern.
  */
 
+/** A value the script knows only while the call runs (e.g. the code the caller was texted). */
+export type Live<T> = T | ((world: DemoWorld) => T);
+
 export type CallStep =
   /** The caller speaks, the model calls one of our tools, the agent speaks the tool's result. */
-  | { caller: string; tool: DemoToolCall; agent: RegExp }
+  | { caller: Live<string>; tool: Live<DemoToolCall>; agent: RegExp }
   /** The caller asks for a person: VAPI's transferCall tool asks us where to (transfer-destination-request). */
   | { caller: string; transfer: true; agent: RegExp }
   /** The caller says goodbye: the assistant's endCallMessage, then the call ends. */
@@ -126,8 +129,12 @@ export function demoCalls(org: DemoOrgRecords, caseNumbers: Record<keyof DemoOrg
   };
 
   const johnEmail = 'john.smith@acme.example';
+  const johnPhone = '+14155550101';
+  /** The code Twilio Verify texted to John's phone on file, as the caller reads it out. */
+  const johnsCode = (world: DemoWorld): string =>
+    world.twilio.verifications.find((item) => item.to === johnPhone && item.status === 'pending')?.code ?? '';
   const john: CallScript = {
-    title: 'John Smith checks a case and changes his email',
+    title: 'John Smith checks a case, confirms who he is with a texted code, and changes his email',
     callerNumber: '+14155550101',
     greeting: /^Hi John, thanks for calling Northwind support\. I can see you have an open case\./,
     steps: [
@@ -147,16 +154,38 @@ export function demoCalls(org: DemoOrgRecords, caseNumbers: Record<keyof DemoOrg
       {
         caller: `Fine. Please change my email to ${johnEmail}.`,
         tool: { name: 'updateContact', arguments: { email: johnEmail } },
+        // Caller ID can be faked: a contact change needs a code texted to the number on file first.
+        agent: /^For your security I need to confirm it's you before I do that\. I can text a code/,
+      },
+      {
+        caller: 'Sure, text me.',
+        tool: { name: 'sendVerificationCode', arguments: {} },
+        agent: /^I've texted a code to the phone number on your account ending in 0 1\./,
+      },
+      {
+        caller: (world) =>
+          `It's ${johnsCode(world).slice(0, 3).split('').join(' ')}, ${johnsCode(world).slice(3).split('').join(' ')}.`,
+        tool: (world) => ({
+          name: 'verifyCaller',
+          arguments: { code: johnsCode(world).split('').join(' ') },
+        }),
+        agent: /^Thank you, that's confirmed\.$/,
+      },
+      {
+        caller: 'So, the email?',
+        tool: { name: 'updateContact', arguments: { email: johnEmail } },
         agent: /^I've updated your email address\.$/,
       },
       { caller: "That's all, thank you.", hangUp: true },
     ],
-    summary: 'John asked about his router case (status New) and updated his email address.',
+    summary:
+      'John asked about his router case (status New), confirmed his identity with a texted code and updated his email address.',
     expect: {
       cases: [],
       comments: 0,
       sms: false,
       contactChange: { contactId: contacts.john, fields: { Email: johnEmail } },
+      noticeTo: johnPhone,
       task: { whoId: contacts.john, what: 'account', accountId: accounts.acme },
     },
   };

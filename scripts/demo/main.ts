@@ -69,19 +69,25 @@ async function playCall(
       await step.run(world);
       continue;
     }
-    speak('Caller', step.caller);
-    transcript.push({ role: 'User', text: step.caller });
+    const said = typeof step.caller === 'function' ? step.caller(world) : step.caller;
+    speak('Caller', said);
+    transcript.push({ role: 'User', text: said });
     if ('tool' in step) {
-      aside(`↳ ${step.tool.name}(${describeArguments(step.tool.arguments)})`);
-      const { ids, reply } = await call.toolCalls([step.tool]);
-      acknowledged(checks, `tool call ${step.tool.name}`, reply);
+      const tool = typeof step.tool === 'function' ? step.tool(world) : step.tool;
+      aside(`↳ ${tool.name}(${describeArguments(tool.arguments)})`);
+      const { ids, reply } = await call.toolCalls([tool]);
+      acknowledged(checks, `tool call ${tool.name}`, reply);
       const results = Array.isArray(reply.body.results) ? reply.body.results.map(obj) : [];
       checks.equal('one result for one tool call', results.length, 1);
       checks.equal('the result answers our toolCallId', results[0]?.toolCallId, ids[0]);
       const spoken = str(results[0]?.result) ?? str(results[0]?.error);
-      const groups = checks.matches(`what the agent says after ${step.tool.name}`, spoken, step.agent);
+      const groups = checks.matches(`what the agent says after ${tool.name}`, spoken, step.agent);
       if (groups.caseNumber) spokenCaseNumber = groups.caseNumber.replace(/ /g, '');
       agentSays(spoken ?? '');
+      if (tool.name === 'sendVerificationCode') {
+        const texted = world.twilio.verifications[world.twilio.verifications.length - 1];
+        aside(`↳ Twilio Verify texts a one-time code to ${texted?.to ?? '?'}, the number on file`);
+      }
     } else if ('transfer' in step) {
       aside('↳ transferCall (no destination of its own: VAPI asks the server where to)');
       const reply = await call.transferDestinationRequest();

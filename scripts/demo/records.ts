@@ -14,6 +14,8 @@ export interface RecordExpectations {
   sms: boolean;
   /** The only Contact fields that may change (on this Contact). */
   contactChange?: { contactId: string; fields: Record<string, string> };
+  /** The notice of that change: one SMS to the number that was on file before it. */
+  noticeTo?: string;
   /** The call's Task: who it is about, and what it hangs on. */
   task: { whoId?: string; what: 'case' | 'account' | 'case or account'; accountId: string };
 }
@@ -90,11 +92,20 @@ export function checkProducts(
   checks.equal('number of CaseComments added', comments.length, expected.comments);
   for (const comment of comments) checks.equal('CaseComment.ParentId', comment.ParentId, newCase?.Id);
 
-  checks.equal('number of SMS sent', sms.length, expected.sms ? 1 : 0);
+  checks.equal('number of SMS sent', sms.length, (expected.sms ? 1 : 0) + (expected.noticeTo ? 1 : 0));
   if (expected.sms) {
-    checks.equal('SMS recipient', sms[0].To, call.callerNumber);
     const caseNumber = String(newCase?.CaseNumber);
-    checks.that('the SMS carries the case number', sms[0].Body.includes(caseNumber), caseNumber, sms[0].Body);
+    const caseSms = sms.find((message) => message.Body.includes(caseNumber));
+    checks.that('an SMS carries the case number', caseSms !== undefined, caseNumber, sms);
+    checks.equal('SMS recipient', caseSms?.To, call.callerNumber);
+  }
+  if (expected.noticeTo) {
+    const notice = sms.find((message) => message.Body.includes('If this was not you'));
+    checks.equal(
+      'the change notice goes to the number on file before the change',
+      notice?.To,
+      expected.noticeTo,
+    );
   }
 
   const allowed = expected.contactChange;

@@ -59,10 +59,12 @@ export async function startDemoWorld(timeoutMs: number): Promise<DemoWorld> {
 
     const twilioSid = `AC${randomBytes(16).toString('hex')}`;
     const twilioToken = randomBytes(16).toString('hex');
+    const verifyServiceSid = `VA${randomBytes(16).toString('hex')}`;
     const twilio = await startTwilioFake({
       accountSid: twilioSid,
       authToken: twilioToken,
       sendStatusCallbacks: true,
+      verifyServiceSids: [verifyServiceSid],
     });
     closers.push(() => twilio.close());
     const vapiApiKey = randomBytes(16).toString('hex');
@@ -99,6 +101,9 @@ export async function startDemoWorld(timeoutMs: number): Promise<DemoWorld> {
       TWILIO_AUTH_TOKEN: twilioToken,
       TWILIO_FROM_NUMBER: SMS_FROM,
       TWILIO_API_URL: twilio.url,
+      // Callers confirm who they are with a texted code before a contact change (VERIFY_BEFORE's default).
+      TWILIO_VERIFY_SERVICE_SID: verifyServiceSid,
+      TWILIO_VERIFY_API_URL: twilio.url,
       TRANSFER_NUMBER: SUPPORT_LINE,
       COMPANY_NAME,
       // Quick enough that the outage call is short and the outbox catches up within a second of recovery.

@@ -4,6 +4,7 @@ import { assistantVariable, whenVariable } from '../vapi/assistant-definition.bu
 import { AssistantPlan, AssistantScript } from '../vapi/vapi-call.handler';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallerIdentity, isIdentified } from './calls.types';
+import { VerificationPolicy } from './verification.policy';
 import { CallVoice } from './voice/call-voice';
 
 /**
@@ -15,17 +16,23 @@ export class AssistantPlanBuilder {
   constructor(
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
     private readonly voice: CallVoice,
+    private readonly verification: VerificationPolicy,
   ) {}
 
-  build(identity: CallerIdentity, openCases: CaseRecord[]): AssistantPlan {
+  build(identity: CallerIdentity, foundCases: CaseRecord[]): AssistantPlan {
     const { say } = this.voice;
     const company = this.config.companyName;
     const firstName = isIdentified(identity) ? identity.firstName : undefined;
+    // When reading cases needs a verified caller, the model must not know them before: it could read them out.
+    const casesNeedVerification = this.verification.guards('lookupCase');
+    const openCases = casesNeedVerification ? [] : foundCases;
     const openCasesText = openCases.map((record) => say.cases.status(record)).join(' ');
     const context = firstName
-      ? openCases.length > 0
-        ? say.assistant.knownCaller(firstName, openCasesText)
-        : say.assistant.knownCallerWithoutCases(firstName)
+      ? casesNeedVerification
+        ? say.assistant.knownCallerCasesAfterVerification(firstName)
+        : openCases.length > 0
+          ? say.assistant.knownCaller(firstName, openCasesText)
+          : say.assistant.knownCallerWithoutCases(firstName)
       : say.assistant.unknownCaller;
     return {
       caller: {
@@ -37,7 +44,12 @@ export class AssistantPlanBuilder {
       firstMessage: firstName
         ? say.assistant.greetKnown(firstName, company, openCases.length)
         : say.assistant.greetUnknown(company),
-      systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
+      systemPrompt: [
+        say.assistant.systemPrompt(company),
+        ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
+        '',
+        context,
+      ].join('\n'),
       endCallMessage: say.assistant.goodbye(company),
       toolRequestStart: say.assistant.oneMoment,
     };

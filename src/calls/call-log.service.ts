@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
 import { CallLogSource } from './call-log.builder';
 import { CallsRepository } from './calls.repository';
+import { SensitiveDataMasker } from './sensitive-data.masker';
 
 /**
  * Queues the call's Task, exactly once per call id (the outbox key is derived from it). One durable write:
@@ -15,6 +16,7 @@ export class CallLogService {
   constructor(
     private readonly calls: CallsRepository,
     private readonly deliveries: DeliveryService,
+    private readonly masker: SensitiveDataMasker,
   ) {}
 
   /** `caller` carries what the message that ended the call says about its caller, for a call seen first now. */
@@ -31,7 +33,8 @@ export class CallLogService {
         kind: 'salesforce.task.create',
         idempotencyKey: `calllog:${callId}`,
         callId,
-        payload: { report: source },
+        // Masked before it is stored: the outbox keeps no card number the caller read out.
+        payload: { report: this.masker.report(source) },
       },
       {
         alongWith: (transaction) =>

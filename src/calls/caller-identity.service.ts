@@ -94,6 +94,8 @@ function identityOf(match: CallerMatch): CallerIdentity {
         contactId: match.contact.id,
         accountId: match.contact.accountId ?? match.account?.id,
         firstName: match.contact.firstName,
+        // Codes and notices go to a mobile when there is one: a landline cannot get a text.
+        onFileNumber: match.contact.mobilePhone ?? match.contact.phone,
       };
     case 'account':
       // The number belongs to an account, not to a person we know: no case details until identified.

@@ -3,11 +3,20 @@ import { CaseRecord } from '../salesforce/salesforce.types';
 import { ToolCallContext } from '../vapi/vapi-tool.decorator';
 import { CallerIdentityService } from './caller-identity.service';
 import { CallsRepository } from './calls.repository';
-import { CallerIdentity, CreatedCaseRef, isIdentified } from './calls.types';
+import {
+  assuranceOf,
+  CallerAssurance,
+  CallerIdentity,
+  CallVerification,
+  CreatedCaseRef,
+  isIdentified,
+} from './calls.types';
 
 export interface CallerScopeView {
   identity: CallerIdentity;
   casesCreatedInCall: CreatedCaseRef[];
+  assurance: CallerAssurance;
+  verification: CallVerification;
 }
 
 /**
@@ -24,8 +33,15 @@ export class CallerScope {
   async for(context: ToolCallContext): Promise<CallerScopeView> {
     const now = Date.now();
     if (!context.callId) {
+      // Without a call id nothing can be kept between tool calls, a verification least of all.
       const { identity } = await this.identities.identify(context.customerNumber).eventual;
-      return { identity, casesCreatedInCall: [] };
+      const verification = { attempts: 0 };
+      return {
+        identity,
+        casesCreatedInCall: [],
+        assurance: assuranceOf(identity, verification),
+        verification,
+      };
     }
     let state = await this.calls.get(context.callId);
     if (!state) {
@@ -43,7 +59,13 @@ export class CallerScope {
       identity = found.identity;
       if (found.complete) await this.calls.saveIdentity(context.callId, identity, now);
     }
-    return { identity, casesCreatedInCall: state?.casesCreated ?? [] };
+    const verification = state?.verification ?? { attempts: 0 };
+    return {
+      identity,
+      casesCreatedInCall: state?.casesCreated ?? [],
+      assurance: assuranceOf(identity, verification),
+      verification,
+    };
   }
 
   /** A case is the caller's when it is their contact's, their account's without a contact, or opened in this call. */

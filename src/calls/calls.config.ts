@@ -1,6 +1,11 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
+import { commaList, EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
+import { GUARDABLE_TOOLS, ToolName } from './tools/tool-catalogue';
+
+const TOOL_LIST = new RegExp(
+  `^\\s*(none|(${GUARDABLE_TOOLS.join('|')})(\\s*,\\s*(${GUARDABLE_TOOLS.join('|')}))*)\\s*$`,
+);
 
 export class CallsEnvironment {
   /** Human support line for transfers (E.164). */
@@ -30,6 +35,20 @@ export class CallsEnvironment {
   @IsString()
   @Length(1, 80)
   COMPANY_NAME: string = 'our support team';
+
+  /**
+   * Tools that need a caller verified by a one-time code (comma list, or `none`). Default: updateContact when
+   * Twilio Verify is configured; without Verify nothing can be required.
+   */
+  @IsOptional()
+  @Matches(TOOL_LIST, {
+    message: `VERIFY_BEFORE must be none or a comma list of ${GUARDABLE_TOOLS.join(', ')}`,
+  })
+  VERIFY_BEFORE?: string;
+
+  /** Mask card numbers, their security codes and US SSNs in what is written to Salesforce. */
+  @EnvFlag()
+  MASK_SENSITIVE_DATA: boolean = true;
 }
 
 export const callsConfig = registerAs('calls', () => {
@@ -42,6 +61,12 @@ export const callsConfig = registerAs('calls', () => {
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
     reconcilerEnabled: env.RECONCILER_ENABLED,
     companyName: env.COMPANY_NAME,
+    /** Undefined: the default (updateContact when Verify is configured). */
+    verifyBefore:
+      env.VERIFY_BEFORE === undefined
+        ? undefined
+        : (commaList(env.VERIFY_BEFORE).filter((name) => name !== 'none') as ToolName[]),
+    maskSensitiveData: env.MASK_SENSITIVE_DATA,
   };
 });
 export type CallsConfig = ReturnType<typeof callsConfig>;

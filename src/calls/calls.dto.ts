@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DeliveryDetailDto } from '../delivery/delivery.dto';
 import { REDACTED, redactPayload } from '../delivery/delivery.redaction';
 import { CallRow } from '../store/database.types';
+import { assuranceOf, CallerAssurance } from './calls.types';
 
 export class CallRecordDto {
   @ApiProperty({ example: '3f2c7a0e-9c1d-4b8e-a5f1-2d4e6b8c0a13' })
@@ -12,6 +13,17 @@ export class CallRecordDto {
 
   @ApiProperty({ nullable: true, type: String, example: REDACTED, description: 'Redacted' })
   callerNumber!: string | null;
+
+  @ApiProperty({
+    enum: ['unknown', 'recognised', 'verified'],
+    example: 'recognised',
+    description:
+      'recognised: the caller ID matches one Contact; verified: the caller read back a code texted to it',
+  })
+  assurance!: CallerAssurance;
+
+  @ApiProperty({ example: 0, description: 'One-time codes tried in this call (locked at three)' })
+  verificationAttempts!: number;
 
   @ApiProperty({ nullable: true, type: String, example: '003XX0000001' })
   contactId!: string | null;
@@ -55,6 +67,14 @@ export class CallRecordDto {
       id: row.id,
       identityKind: row.identity_kind,
       callerNumber: row.caller_number === null ? null : REDACTED,
+      assurance: assuranceOf(
+        { kind: row.identity_kind, contactId: row.contact_id ?? undefined },
+        {
+          attempts: row.verification_attempts,
+          verifiedAt: row.verified_at === null ? undefined : new Date(row.verified_at),
+        },
+      ),
+      verificationAttempts: row.verification_attempts,
       contactId: row.contact_id,
       accountId: row.account_id,
       twilioCallSid: row.twilio_call_sid,

@@ -10,6 +10,7 @@ import { CallLogService } from './call-log.service';
 import { CallReconcilerService } from './call-reconciler.service';
 import { CallWorkflowService } from './call-workflow.service';
 import { CallerIdentityService } from './caller-identity.service';
+import { CallerVerificationService } from './caller-verification.service';
 import { CallerScope } from './caller-scope.service';
 import { callsConfig } from './calls.config';
 import { CallsController } from './calls.controller';
@@ -17,12 +18,14 @@ import { CALL_DELIVERY_HANDLERS } from './deliveries';
 import { CallsRepository } from './calls.repository';
 import { CallsToolResultStore } from './calls-tool-result.store';
 import { CALL_TOOLS } from './tools';
+import { SensitiveDataMasker } from './sensitive-data.masker';
+import { VerificationPolicy } from './verification.policy';
 import { CallVoice } from './voice/call-voice';
 
 /**
  * The call workflow: caller identification, the agent's tools, transfer, the call log, and the outbox handlers
- * of its writes. `imports` must provide the SalesforceClient, SmsSender, DeliveryService and VapiApiClient
- * ports (the global StoreModule provides the database, PhoneNumbersModule the phone normaliser).
+ * of its writes. `imports` must provide the SalesforceClient, SmsSender, PhoneVerifier, DeliveryService and
+ * VapiApiClient ports (the global StoreModule provides the database, PhoneNumbersModule the phone normaliser).
  */
 @Module({})
 export class CallsModule {
@@ -38,6 +41,9 @@ export class CallsModule {
         CallerScope,
         AssistantPlanBuilder,
         CallVoice,
+        VerificationPolicy,
+        CallerVerificationService,
+        SensitiveDataMasker,
         { provide: CallerVoice, useExisting: CallVoice },
         CallLogService,
         CallReconcilerService,

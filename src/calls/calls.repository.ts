@@ -24,6 +24,7 @@ function toState(row: CallRow): CallState {
       contactId: row.contact_id ?? undefined,
       accountId: row.account_id ?? undefined,
       firstName: row.first_name ?? undefined,
+      onFileNumber: row.on_file_number ?? undefined,
     },
     twilioCallSid: row.twilio_call_sid ?? undefined,
     status: row.status,
@@ -33,6 +34,11 @@ function toState(row: CallRow): CallState {
     casesCreated: JSON.parse(row.cases_created || '[]') as CreatedCaseRef[],
     transfer: row.transfer ? (JSON.parse(row.transfer) as CallTransfer) : undefined,
     reportReceivedAt: optionalDate(row.report_received_at),
+    verification: {
+      codeSentAt: optionalDate(row.verification_sent_at),
+      attempts: row.verification_attempts,
+      verifiedAt: optionalDate(row.verified_at),
+    },
   };
 }
 
@@ -100,9 +106,63 @@ export class CallsRepository {
         contact_id: identity.contactId ?? null,
         account_id: identity.accountId ?? null,
         first_name: identity.firstName ?? null,
+        on_file_number: identity.onFileNumber ?? null,
         updated_at: now,
       })
       .where('id', '=', callId)
+      .execute();
+  }
+
+  async markCodeSent(callId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({ verification_sent_at: now, updated_at: now })
+      .where('id', '=', callId)
+      .execute();
+  }
+
+  /**
+   * Takes one of the call's code attempts, atomically, so that codes checked at the same moment cannot get
+   * past the limit: the attempt's number (1, 2, …), or undefined when none is left or the caller is verified.
+   */
+  async takeVerificationAttempt(callId: string, limit: number, now: number): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('calls')
+      .set((eb) => ({ verification_attempts: eb('verification_attempts', '+', 1), updated_at: now }))
+      .where('id', '=', callId)
+      .where('verification_attempts', '<', limit)
+      .where('verified_at', 'is', null)
+      .returning('verification_attempts')
+      .executeTakeFirst();
+    return row ? Number(row.verification_attempts) : undefined;
+  }
+
+  /** Gives an attempt back: the code could not be checked at all (Verify unreachable), so it does not count. */
+  async returnVerificationAttempt(callId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set((eb) => ({ verification_attempts: eb('verification_attempts', '-', 1), updated_at: now }))
+      .where('id', '=', callId)
+      .where('verification_attempts', '>', 0)
+      .execute();
+  }
+
+  /** No attempts left for the rest of the call (Verify itself refused further checks). */
+  async lockVerification(callId: string, limit: number, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({ verification_attempts: limit, updated_at: now })
+      .where('id', '=', callId)
+      .where('verified_at', 'is', null)
+      .execute();
+  }
+
+  async markVerified(callId: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({ verified_at: now, updated_at: now })
+      .where('id', '=', callId)
+      .where('verified_at', 'is', null)
       .execute();
   }
 

@@ -1,7 +1,9 @@
 import { AssistantPlanBuilder } from '../calls/assistant-plan.builder';
 import type { CallsConfig } from '../calls/calls.config';
 import { callToolDefinitions } from '../calls/tools';
+import { VerificationPolicy } from '../calls/verification.policy';
 import { CallVoice } from '../calls/voice/call-voice';
+import { DisabledPhoneVerifier } from '../twilio/twilio-phone.verifier';
 import type { AppConfig } from '../config/app.config';
 import { AssistantResponseBuilder } from '../vapi/assistant-response.builder';
 import { vapiConfig } from '../vapi/vapi.config';
@@ -14,9 +16,12 @@ const vapi = configFrom(vapiConfig, {
   VAPI_SERVER_CREDENTIAL_ID: CREDENTIAL_ID,
 });
 const publicUrl = 'https://voice-crm.example.com';
+const calls = { companyName: 'Acme support' } as CallsConfig;
+const voice = new CallVoice();
 const script = new AssistantPlanBuilder(
-  { companyName: 'Acme support' } as CallsConfig,
-  new CallVoice(),
+  calls,
+  voice,
+  new VerificationPolicy(calls, new DisabledPhoneVerifier(), voice),
 ).savedScript();
 const wiring = new VapiWiring({
   publicUrl,

@@ -1,7 +1,9 @@
 import { AssistantPlanBuilder } from '../calls/assistant-plan.builder';
 import type { CallsConfig } from '../calls/calls.config';
 import { callToolDefinitions } from '../calls/tools';
+import { VerificationPolicy } from '../calls/verification.policy';
 import { CallVoice } from '../calls/voice/call-voice';
+import { createPhoneVerifier } from '../twilio/twilio.module';
 import type { AppConfig } from '../config/app.config';
 import type { TwilioConfig } from '../twilio/twilio.config';
 import type { VapiConfig } from '../vapi/vapi.config';
@@ -43,7 +45,11 @@ export function wiringFromConfig({
     twilio: { accountSid, authToken, number: fromNumber },
     transferNumber: calls.transferNumber,
     fallbackMessage: voice.say.transfer.fallback,
-    savedScript: new AssistantPlanBuilder(calls, voice).savedScript(),
+    savedScript: new AssistantPlanBuilder(
+      calls,
+      voice,
+      new VerificationPolicy(calls, createPhoneVerifier(twilio), voice),
+    ).savedScript(),
     tools: callToolDefinitions(),
   });
 }

@@ -4,7 +4,7 @@
  */
 export class IntegrationError<Code extends string = string> extends Error {
   constructor(
-    readonly source: 'salesforce' | 'twilio' | 'vapi-api' | 'store',
+    readonly source: 'salesforce' | 'twilio' | 'twilio-verify' | 'vapi-api' | 'store',
     readonly code: Code,
     message: string,
     readonly retryable: boolean,

@@ -100,4 +100,21 @@ describe('validateEnvironment', () => {
       'VAPI_WEBHOOK_SECRET',
     );
   });
+
+  it('should accept VERIFY_BEFORE naming tools of the catalogue (or none), and refuse any other name', () => {
+    expect(problemsOf({ ...valid, VERIFY_BEFORE: 'updateContact, addCaseComment' })).toEqual([]);
+    expect(problemsOf({ ...valid, VERIFY_BEFORE: 'none' })).toEqual([]);
+    for (const wrong of ['updateContacts', 'verifyCaller', 'updateContact,,lookupCase']) {
+      expect(problemsOf({ ...valid, VERIFY_BEFORE: wrong }).map((p) => p.split(':')[0])).toEqual([
+        'VERIFY_BEFORE',
+      ]);
+    }
+  });
+
+  it('should need the Twilio account for Twilio Verify', () => {
+    const problems = problemsOf({ ...valid, TWILIO_VERIFY_SERVICE_SID: `VA${'ab'.repeat(16)}` });
+    expect(new Set(problems.map((p) => p.split(':')[0]))).toEqual(
+      new Set(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']),
+    );
+  });
 });

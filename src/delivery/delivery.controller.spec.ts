@@ -4,6 +4,8 @@ import { Test } from '@nestjs/testing';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { CaseCommentDelivery, ContactUpdateDelivery } from '../calls/deliveries/salesforce-writes.delivery';
 import { SmsDelivery } from '../calls/deliveries/sms.delivery';
+import { callsConfig } from '../calls/calls.config';
+import { SensitiveDataMasker } from '../calls/sensitive-data.masker';
 import { MetricsModule } from '../metrics/metrics.module';
 import { SalesforceClient } from '../salesforce/salesforce.client';
 import { Database } from '../store/database.factory';
@@ -23,6 +25,7 @@ const API_KEY = 'operator-key-0123456789';
   providers: [
     { provide: SalesforceClient, useValue: new FakeSalesforceClient() },
     { provide: SmsSender, useValue: new FakeSmsSender() },
+    { provide: SensitiveDataMasker, useValue: new SensitiveDataMasker(callsConfig()) },
     SmsDelivery,
     CaseCommentDelivery,
     ContactUpdateDelivery,

@@ -250,7 +250,7 @@ function outcomeOf(attempt: AttemptRecord, applied: boolean): DeliveryOutcome<un
       return { status: 'pending', reason: applied ? attempt.reason : 'Another worker holds the delivery' };
     case 'dead':
       return applied
-        ? { status: 'dead', reason: attempt.reason }
+        ? { status: 'dead', reason: attempt.reason, code: attempt.code }
         : { status: 'pending', reason: 'Another worker holds the delivery' };
   }
 }

@@ -41,16 +41,22 @@ export interface DeliveryListFilter {
 export class DeliveryRepository {
   constructor(@InjectDatabase() private readonly db: Database) {}
 
-  /** Commits a new row, or leaves the existing row of that idempotency key untouched. */
-  async insert(delivery: NewDelivery, now: number, db: Database = this.db): Promise<DeliveryRow> {
-    await db
+  /**
+   * Commits a new row, or leaves the existing row of that idempotency key untouched; `inserted` says which.
+   */
+  async insert(
+    delivery: NewDelivery,
+    now: number,
+    db: Database = this.db,
+  ): Promise<{ row: DeliveryRow; inserted: boolean }> {
+    const [result] = await db
       .insertInto('deliveries')
       .values(newRow(delivery, now))
       .onConflict((c) => c.column('idempotency_key').doNothing())
       .execute();
     const row = await this.findByKey(delivery.idempotencyKey, db);
     if (!row) throw new Error('Delivery row vanished right after insert');
-    return row;
+    return { row, inserted: Number(result?.numInsertedOrUpdatedRows ?? 0) > 0 };
   }
 
   findById(id: string): Promise<DeliveryRow | undefined> {

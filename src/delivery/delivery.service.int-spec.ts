@@ -62,6 +62,7 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryService on %s', (dialect
     const again = await outbox.service.submit({ ...caseInput('tool-1'), callId: 'other-call' });
 
     expect(again.id).toBe(first.id);
+    expect([first.alreadySubmitted, again.alreadySubmitted]).toEqual([false, true]);
     expect(again.callId).toBe('call-1');
     expect(await outbox.service.listForCall('call-1')).toHaveLength(1);
   });

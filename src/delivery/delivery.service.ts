@@ -13,6 +13,7 @@ import {
   DeliveryRecord,
   DeliveryRecordOf,
   DeliveryResult,
+  DeliverySubmission,
 } from './delivery.types';
 
 export class UnknownDeliveryError extends Error {
@@ -40,23 +41,23 @@ export class DeliveryService {
   ) {}
 
   /**
-   * Commits the row (durable when this resolves), or returns the existing row for that key unchanged.
-   * `alongWith` runs the caller's own writes in the same transaction, so that they and the row are durable
-   * together or not at all (one commit, one fsync on SQLite).
+   * Commits the row (durable when this resolves), or returns the existing row for that key unchanged
+   * (`alreadySubmitted`). `alongWith` runs the caller's own writes in the same transaction, so that they and
+   * the row are durable together or not at all (one commit, one fsync on SQLite).
    */
   async submit<Input extends DeliveryInput>(
     input: Input,
     options: { alongWith?: (transaction: Database) => Promise<void> } = {},
-  ): Promise<DeliveryRecordOf<Input['kind']>> {
+  ): Promise<DeliverySubmission<Input['kind']>> {
     const delivery = this.executor.newDelivery(input);
     const { alongWith } = options;
-    const row = alongWith
+    const { row, inserted } = alongWith
       ? await this.db.transaction().execute(async (transaction) => {
           await alongWith(transaction);
           return this.repository.insert(delivery, this.clock.now(), transaction);
         })
       : await this.repository.insert(delivery, this.clock.now());
-    return toRecord(row) as DeliveryRecordOf<Input['kind']>;
+    return { ...(toRecord(row) as DeliveryRecordOf<Input['kind']>), alreadySubmitted: !inserted };
   }
 
   /**
@@ -143,7 +144,11 @@ export class DeliveryService {
           if (record.result !== null) return { status: 'succeeded', result: record.result };
           break;
         case 'dead':
-          return { status: 'dead', reason: record.lastError ?? 'Dead letter' };
+          return {
+            status: 'dead',
+            reason: record.lastError ?? 'Dead letter',
+            code: record.lastErrorCode ?? undefined,
+          };
         case 'pending':
           break;
       }

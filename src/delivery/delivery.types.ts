@@ -67,7 +67,11 @@ export type DeliveryOutcome<Result> =
   | { status: 'succeeded'; result: Result }
   /** Not done yet: it failed retryably or the budget ran out; the worker finishes it. */
   | { status: 'pending'; reason: string }
-  | { status: 'dead'; reason: string };
+  /** Refused: `code` is the failure's code (e.g. `DUPLICATES_DETECTED`), for the answer the caller hears. */
+  | { status: 'dead'; reason: string; code?: string };
+
+/** A submitted row; `alreadySubmitted` when its idempotency key had a row already (returned unchanged). */
+export type DeliverySubmission<K extends DeliveryKind> = DeliveryRecordOf<K> & { alreadySubmitted: boolean };
 
 export interface DeliveryBacklog {
   pending: number;

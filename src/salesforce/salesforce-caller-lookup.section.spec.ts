@@ -26,6 +26,19 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       },
     );
 
+    it("should return the contact's numbers on file in E.164 form", async () => {
+      const { fake, client } = await kit.startClientHarness();
+      fake.insert('Contact', { LastName: 'Both', Phone: '(415) 555-3434', MobilePhone: '510.555.7878' });
+      fake.insert('Contact', { LastName: 'Landline', Phone: '415 555 5656', MobilePhone: 'ask reception' });
+
+      expect(await client.findCallerByPhone('+14155553434')).toMatchObject({
+        contact: { phone: '+14155553434', mobilePhone: '+15105557878' },
+      });
+      const landline = await client.findCallerByPhone('+14155555656');
+      expect(landline).toMatchObject({ contact: { phone: '+14155555656' } });
+      expect(landline.kind === 'identified' && landline.contact.mobilePhone).toBeUndefined();
+    });
+
     it('should find a contact created moments ago, before the search index has it', async () => {
       const { fake, client } = await kit.startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
       const contactId = fake.insert('Contact', { LastName: 'New', MobilePhone: '415-555-0199' });

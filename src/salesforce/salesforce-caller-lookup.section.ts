@@ -59,7 +59,11 @@ export class CallerLookupSection {
     if (contacts.length > 1) return { kind: 'ambiguous', candidates: contacts.length };
     if (contacts.length === 1) {
       const row = contacts[0];
-      const contact = toContactRef(row);
+      const contact = {
+        ...toContactRef(row),
+        phone: this.phones.toE164(row.Phone ?? undefined),
+        mobilePhone: this.phones.toE164(row.MobilePhone ?? undefined),
+      };
       return row.AccountId && row.Account
         ? {
             kind: 'identified',

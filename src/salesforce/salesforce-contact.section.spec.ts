@@ -33,5 +33,62 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
         }),
       ).toBe(1);
     });
+
+    const emailRule = { name: 'Contact_Email_Rule', object: 'Contact', fields: ['Email'] };
+
+    it("should report a duplicate rule's refusal as DUPLICATES_DETECTED, naming the rule but not the value", async () => {
+      const { fake, client } = await kit.startClientHarness({
+        fake: { duplicateRules: [{ ...emailRule, action: 'alert' }] },
+      });
+      fake.insert('Contact', { LastName: 'Owner', Email: 'taken@example.test' });
+      const contactId = fake.insert('Contact', { LastName: 'Caller', Email: 'mine@example.test' });
+
+      const error = await kit.caught(client.updateContact(contactId, { email: 'taken@example.test' }));
+
+      expect(error.code).toBe(SalesforceErrorCode.DUPLICATES_DETECTED);
+      expect(error.retryable).toBe(false);
+      expect(error.salesforceCode).toBe('DUPLICATES_DETECTED');
+      expect(error.message).toContain('duplicate rule: Contact_Email_Rule');
+      expect(error.message).not.toContain('taken@example.test');
+      expect(fake.record('Contact', contactId)?.Email).toBe('mine@example.test');
+    });
+
+    it('should save past an alerting duplicate rule with SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE, but not past a blocking one', async () => {
+      const { fake, client } = await kit.startClientHarness({
+        fake: { duplicateRules: [{ ...emailRule, action: 'alert' }] },
+        env: { SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE: 'true' },
+      });
+      fake.insert('Contact', { LastName: 'Owner', Email: 'taken@example.test' });
+      const contactId = fake.insert('Contact', { LastName: 'Caller' });
+
+      await client.updateContact(contactId, { email: 'taken@example.test' });
+      expect(fake.record('Contact', contactId)?.Email).toBe('taken@example.test');
+
+      fake.duplicateRules.set([{ ...emailRule, action: 'block' }]);
+      const other = fake.insert('Contact', { LastName: 'Other' });
+      const blocked = await kit.caught(client.updateContact(other, { email: 'taken@example.test' }));
+      expect(blocked.code).toBe(SalesforceErrorCode.DUPLICATES_DETECTED);
+    });
+
+    it('should send the duplicate-rule header inside /composite writes too', async () => {
+      const { fake, client } = await kit.startClientHarness({
+        fake: {
+          duplicateRules: [
+            { name: 'Case_Subject_Rule', object: 'Case', fields: ['Subject'], action: 'alert' },
+          ],
+        },
+        env: { SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE: 'true' },
+      });
+      fake.insert('Case', { Subject: 'Printer on fire' });
+
+      const created = await client.createCase({
+        idempotencyKey: 'call-1:abc',
+        issueType: 'technical',
+        subject: 'Printer on fire',
+        description: 'Smoke from tray two',
+      });
+
+      expect(fake.record('Case', created.id)?.Subject).toBe('Printer on fire');
+    });
   });
 });

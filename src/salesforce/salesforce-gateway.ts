@@ -70,7 +70,15 @@ export interface SalesforceGatewayOptions {
   apiVersion: string;
   retryAttempts: number;
   retryBaseDelayMs: number;
+  /** Send `Sforce-Duplicate-Rule-Header: allowSave=true` on every write (SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE). */
+  duplicateRuleAllowSave?: boolean;
 }
+
+/**
+ * Duplicate rules with the "Alert" action let a save through when asked to (REST API Developer Guide,
+ * "Duplicate Rule Header", API 52.0+); "Block" rules refuse it whatever the header says.
+ */
+const ALLOW_DUPLICATE_SAVE = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' };
 
 /** Failures after which the request may or may not have been applied: worth a retry, after a check for writes. */
 export function isAmbiguousFailure(error: unknown): boolean {
@@ -89,6 +97,8 @@ export function isAmbiguousFailure(error: unknown): boolean {
 export class SalesforceGateway {
   private readonly logger = new Logger('SalesforceGateway');
   private readonly basePath: string;
+  /** Headers every write carries (the duplicate-rule header when configured). */
+  private readonly writeHeaders: Record<string, string> | undefined;
   /** Jittered exponential retry on outage/timeout (decorrelated jitter, cockatiel's default generator). */
   readonly retryPolicy: RetryPolicy;
 
@@ -100,6 +110,7 @@ export class SalesforceGateway {
     options: SalesforceGatewayOptions,
   ) {
     this.basePath = `/services/data/v${options.apiVersion}`;
+    this.writeHeaders = options.duplicateRuleAllowSave ? ALLOW_DUPLICATE_SAVE : undefined;
     this.retryPolicy = retry(handleWhen(isAmbiguousFailure), {
       maxAttempts: options.retryAttempts,
       backoff: new ExponentialBackoff({
@@ -145,7 +156,8 @@ export class SalesforceGateway {
       url: `${this.basePath}${path}`,
       referenceId,
       body,
-      httpHeaders,
+      httpHeaders:
+        method === 'GET' || !this.writeHeaders ? httpHeaders : { ...this.writeHeaders, ...httpHeaders },
     }));
     const response = await this.request<{ compositeResponse: CompositeSubresponse[] }>({
       operation,
@@ -207,6 +219,7 @@ export class SalesforceGateway {
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
       accept: 'application/json',
+      ...(request.method === 'GET' ? undefined : this.writeHeaders),
       ...request.headers,
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';

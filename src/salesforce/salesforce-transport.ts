@@ -109,6 +109,8 @@ export interface SalesforceErrorEntry {
   errorCode?: string;
   statusCode?: string;
   fields?: string[];
+  /** With `DUPLICATES_DETECTED`: the duplicate rule that refused the save and the records it matched. */
+  duplicateResult?: { duplicateRule?: unknown; allowSave?: unknown };
 }
 
 export function parseErrorEntries(text: string): SalesforceErrorEntry[] {
@@ -145,6 +147,7 @@ const CODE_BY_SALESFORCE_CODE: Record<string, [SalesforceErrorCode, boolean]> = 
   INVALID_CROSS_REFERENCE_KEY: [SalesforceErrorCode.VALIDATION, false],
   MALFORMED_ID: [SalesforceErrorCode.VALIDATION, false],
   DUPLICATE_VALUE: [SalesforceErrorCode.VALIDATION, false],
+  DUPLICATES_DETECTED: [SalesforceErrorCode.DUPLICATES_DETECTED, false],
   JSON_PARSER_ERROR: [SalesforceErrorCode.VALIDATION, false],
   MALFORMED_QUERY: [SalesforceErrorCode.UNKNOWN, false],
   MALFORMED_SEARCH: [SalesforceErrorCode.UNKNOWN, false],
@@ -195,9 +198,12 @@ export function entryError(
   const [code, retryable] = classifySalesforceCode(salesforceCode, status);
   const fields = entry?.fields?.length ? ` [fields: ${entry.fields.join(', ')}]` : '';
   const detail = redactSalesforceMessage(entry?.message);
+  // The rule's API name tells the operator which rule to look at; the matched records are left out.
+  const rule = entry?.duplicateResult?.duplicateRule;
+  const duplicateRule = typeof rule === 'string' ? ` [duplicate rule: ${redactSalesforceMessage(rule)}]` : '';
   return new SalesforceError(
     code,
-    `Salesforce ${operation} failed: ${status} ${salesforceCode ?? 'no error code'}${fields}${detail ? ` — ${detail}` : ''}`,
+    `Salesforce ${operation} failed: ${status} ${salesforceCode ?? 'no error code'}${fields}${duplicateRule}${detail ? ` — ${detail}` : ''}`,
     retryable,
     { status, salesforceCode },
   );

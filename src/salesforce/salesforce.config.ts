@@ -141,6 +141,13 @@ export class SalesforceEnvironment {
   @EnvFlag()
   SALESFORCE_CASE_AUTO_ASSIGN: boolean = true;
 
+  /**
+   * `true` sends `Sforce-Duplicate-Rule-Header: allowSave=true` on writes, so duplicate rules whose action is
+   * "Alert" let our saves through; rules that "Block" still refuse them (DUPLICATES_DETECTED).
+   */
+  @EnvFlag()
+  SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE: boolean = false;
+
   /** Optional unique external-ID text field on Case holding our idempotency key (e.g. Voice_Call_Key__c). */
   @IsOptional()
   @Matches(/^[A-Za-z][A-Za-z0-9_]*__c$/, {
@@ -201,6 +208,7 @@ export function buildSalesforceConfig(environment: Environment) {
     caseStatus: env.SALESFORCE_CASE_STATUS,
     casePriority: env.SALESFORCE_CASE_PRIORITY,
     caseAutoAssign: env.SALESFORCE_CASE_AUTO_ASSIGN,
+    duplicateRuleAllowSave: env.SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE,
     caseExternalIdField: env.SALESFORCE_CASE_EXTERNAL_ID_FIELD,
     caseKeyLookbackHours: env.SALESFORCE_CASE_KEY_LOOKBACK_HOURS,
   };

@@ -14,6 +14,11 @@ export enum SalesforceErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   /** The record was refused: required field, bad picklist value, field too long, … */
   VALIDATION = 'VALIDATION',
+  /**
+   * A duplicate rule of the org refused the save (`DUPLICATES_DETECTED`): the record would match another one,
+   * e.g. a Contact whose new email another Contact already has.
+   */
+  DUPLICATES_DETECTED = 'DUPLICATES_DETECTED',
   /** The org lacks an object or field we need, or the user cannot write it. */
   MISCONFIGURED = 'MISCONFIGURED',
   UNKNOWN = 'UNKNOWN',

@@ -11,6 +11,9 @@ export interface ContactRef {
   firstName?: string;
   lastName: string;
   accountId?: string;
+  /** The numbers on file (E.164, read with the deployment's region), where one-time codes and notices go. */
+  phone?: string;
+  mobilePhone?: string;
 }
 
 export type CallerMatch =

@@ -70,6 +70,14 @@ export interface CallsTable {
   report_received_at: number | null;
   updated_at: number;
   created_at: number;
+  /** The recognised contact's number on file (E.164): where one-time codes and change notices go. */
+  on_file_number: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When a one-time code was last texted in this call. */
+  verification_sent_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Codes tried in this call; verification locks at three. */
+  verification_attempts: ColumnType<number, number | undefined, number>;
+  /** When the caller proved they hold the phone on file; null while only recognised by caller ID. */
+  verified_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** The stored spoken answer of a handled tool call, so a repeated call returns the first result. */

@@ -1,10 +1,11 @@
-import { sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabase, dialectOf, openDatabase } from './database.factory';
 import { DatabaseTokenStore } from './database-token-store';
-import { migrateToLatest } from './migrations';
+import { migrateToLatest, migrationTableSchemaOf } from './migrations';
+import { initialSchema } from './migrations/0001-initial-schema';
 import { createTestDatabase, openTestDatabase } from '../../test/support/test-database';
 
 describe('openDatabase on SQLite', () => {
@@ -36,7 +37,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     const database = await createTestDatabase(dialect);
     const db = openDatabase(database.location);
     try {
-      expect(await migrateToLatest(db)).toEqual(['0001-initial-schema']);
+      expect(await migrateToLatest(db)).toEqual(['0001-initial-schema', '0002-caller-assurance']);
       expect(await migrateToLatest(db)).toEqual([]);
       expect(dialectOf(db)).toBe(dialect);
       const tables = (await db.introspection.getTables()).map((table) => table.name);
@@ -59,6 +60,42 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
           created_at: expect.any(Number),
         },
       );
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+
+  it('should keep the calls of a store created before the caller-assurance columns, as not verified', async () => {
+    const database = await createTestDatabase(dialect);
+    const db = openDatabase(database.location);
+    try {
+      const migrationTableSchema = await migrationTableSchemaOf(db);
+      const first = new Migrator({
+        db: db as Kysely<unknown>,
+        provider: { getMigrations: () => Promise.resolve({ '0001-initial-schema': initialSchema }) },
+        ...(migrationTableSchema ? { migrationTableSchema } : {}),
+      });
+      expect((await first.migrateToLatest()).error).toBeUndefined();
+      await sql`insert into calls (id, identity_kind, contact_id, status, updated_at, created_at)
+        values ('call-old', 'identified', '003000000000001AAA', 'ended', 1, 1)`.execute(db);
+
+      expect(await migrateToLatest(db)).toEqual(['0002-caller-assurance']);
+
+      expect(
+        await db
+          .selectFrom('calls')
+          .select(['id', 'contact_id', 'on_file_number', 'verification_attempts', 'verified_at'])
+          .execute(),
+      ).toEqual([
+        {
+          id: 'call-old',
+          contact_id: '003000000000001AAA',
+          on_file_number: null,
+          verification_attempts: 0,
+          verified_at: null,
+        },
+      ]);
     } finally {
       await db.destroy();
       await database.drop();
@@ -96,6 +133,31 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     } finally {
       await db.destroy();
       await database.drop();
+    }
+  });
+});
+
+describe('two deployments in two schemas of one PostgreSQL database', () => {
+  it('should migrate the second schema although the first already has its migration tables', async () => {
+    const first = await createTestDatabase('postgres');
+    const second = await createTestDatabase('postgres');
+    try {
+      const a = await openTestDatabase(first);
+      await a.destroy();
+      // Kysely's unqualified table check looked in every schema, found the first one's tables and failed here.
+      const b = await openTestDatabase(second);
+      try {
+        const tables = await sql<{ table_name: string }>`
+          select table_name from information_schema.tables where table_schema = current_schema()`.execute(b);
+        expect(tables.rows.map((row) => row.table_name)).toEqual(
+          expect.arrayContaining(['kysely_migration', 'kysely_migration_lock', 'deliveries', 'calls']),
+        );
+      } finally {
+        await b.destroy();
+      }
+    } finally {
+      await first.drop();
+      await second.drop();
     }
   });
 });

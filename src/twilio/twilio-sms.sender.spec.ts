@@ -286,6 +286,8 @@ describe('createSmsSender', () => {
     smsConfirmations: true,
     statusCallbacks: 'auto',
     timeoutMs: 5_000,
+    verifyServiceSid: undefined,
+    verifyApiUrl: 'https://verify.twilio.com',
     ...overrides,
   });
   const appConfig = (publicUrl: string) => ({ publicUrl }) as AppConfig;

@@ -1,12 +1,12 @@
 import { noAnswerError } from '../common/transport-failure';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import { Agent, request, type Dispatcher } from 'undici';
-import { parseJsonObject } from '../common/json-object';
+import { Agent, type Dispatcher } from 'undici';
 import { SetupCheckResult, skip } from '../common/setup-check';
 import { OutgoingSms, SentSms, SmsSender } from './sms-sender';
 import { TwilioSetupCheck } from './twilio-setup.check';
 import { TwilioError, TwilioErrorCode } from './twilio.errors';
+import { basicAuthorization, describeTwilioError, postTwilioForm, TwilioAnswer } from './twilio-http';
 import { TwilioMetrics } from './twilio.metrics';
 
 /** Twilio refuses longer bodies (error 21617); it counts UTF-16 code units. */
@@ -69,7 +69,7 @@ export class TwilioSmsSender extends SmsSender implements OnModuleDestroy {
       throw new Error('TwilioSmsSender needs fromNumber or messagingServiceSid');
     }
     this.messagesUrl = `${options.apiUrl}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
-    this.authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+    this.authorization = basicAuthorization(options.accountSid, options.authToken);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
@@ -124,28 +124,20 @@ export class TwilioSmsSender extends SmsSender implements OnModuleDestroy {
 
   /** The one place that talks HTTP to Twilio and turns every failure into a `TwilioError`. */
   private async postForm(form: URLSearchParams): Promise<TwilioMessageResource> {
-    let statusCode: number;
-    let text: string;
+    let answer: TwilioAnswer;
     try {
-      const response = await request(this.messagesUrl, {
-        method: 'POST',
+      answer = await postTwilioForm({
+        url: this.messagesUrl,
+        authorization: this.authorization,
+        form,
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headers: {
-          authorization: this.authorization,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-          'user-agent': 'voice-crm',
-        },
-        body: form.toString(),
+        timeoutMs: this.timeoutMs,
       });
-      statusCode = response.statusCode;
-      text = await response.body.text();
     } catch (error) {
       throw transportError(error);
     }
-    if (statusCode >= 200 && statusCode < 300) return parseMessageResource(text);
-    throw errorFromResponse(statusCode, text);
+    if (answer.status >= 200 && answer.status < 300) return parseMessageResource(answer.body);
+    throw errorFromResponse(answer);
   }
 }
 
@@ -185,8 +177,7 @@ export function truncateSmsBody(body: string, limit = SMS_BODY_LIMIT): string {
   return kept + ellipsis;
 }
 
-function parseMessageResource(text: string): TwilioMessageResource {
-  const parsed = parseJsonObject(text);
+function parseMessageResource(parsed: TwilioAnswer['body']): TwilioMessageResource {
   if (parsed && typeof parsed.sid === 'string' && typeof parsed.status === 'string') {
     return { sid: parsed.sid, status: parsed.status };
   }
@@ -198,16 +189,10 @@ function parseMessageResource(text: string): TwilioMessageResource {
   );
 }
 
-/**
- * Maps `{code, message, more_info, status}` to our codes. Twilio's `message` is not copied: it can quote the
- * phone number. The code and `more_info` link are enough to look the problem up.
- */
-function errorFromResponse(status: number, text: string): TwilioError {
-  const body = parseJsonObject(text);
-  const twilioCode = typeof body?.code === 'number' ? body.code : undefined;
-  const moreInfo = typeof body?.more_info === 'string' ? ` (${body.more_info})` : '';
-  const describe = (what: string): string =>
-    `${what}: HTTP ${status}${twilioCode === undefined ? '' : `, Twilio code ${twilioCode}`}${moreInfo}`;
+/** Maps `{code, message, more_info, status}` to our codes; the code and `more_info` link say what happened. */
+function errorFromResponse(answer: TwilioAnswer): TwilioError {
+  const { status } = answer;
+  const { twilioCode, describe } = describeTwilioError(answer);
   const options = { status, twilioCode };
   if (status === 429 || twilioCode === 20429) {
     return new TwilioError(

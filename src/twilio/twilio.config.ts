@@ -3,13 +3,16 @@ import { IsIn, IsOptional, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { EnvFlag, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
 const smsWanted = (env: TwilioEnvironment): boolean => env.SMS_CONFIRMATIONS === true;
+/** The account is needed for SMS, for Verify, and whenever part of it is given. */
+const accountWanted = (env: TwilioEnvironment): boolean =>
+  smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined || env.TWILIO_VERIFY_SERVICE_SID !== undefined;
 
 export class TwilioEnvironment {
-  @ValidateIf((env: TwilioEnvironment) => smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined)
+  @ValidateIf(accountWanted)
   @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits' })
   TWILIO_ACCOUNT_SID?: string;
 
-  @ValidateIf((env: TwilioEnvironment) => smsWanted(env) || env.TWILIO_ACCOUNT_SID !== undefined)
+  @ValidateIf(accountWanted)
   @EnvSecret()
   TWILIO_AUTH_TOKEN?: string;
 
@@ -40,7 +43,17 @@ export class TwilioEnvironment {
   @IsIn(['auto', 'true', 'false'])
   TWILIO_STATUS_CALLBACKS: string = 'auto';
 
-  /** Per-request timeout of the Messages API call, in milliseconds. */
+  /** Twilio Verify service (one-time codes by SMS) for verifying callers; unset: no verification. */
+  @IsOptional()
+  @Matches(/^VA[0-9a-fA-F]{32}$/, {
+    message: 'TWILIO_VERIFY_SERVICE_SID must be VA followed by 32 hex digits',
+  })
+  TWILIO_VERIFY_SERVICE_SID?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  TWILIO_VERIFY_API_URL: string = 'https://verify.twilio.com';
+
+  /** Per-request timeout of the Messages and Verify API calls, in milliseconds. */
   @EnvInt({ min: 100, max: 60_000 })
   TWILIO_TIMEOUT_MS: number = 10_000;
 }
@@ -71,6 +84,8 @@ export const twilioConfig = registerAs('twilio', () => {
     smsConfirmations: env.SMS_CONFIRMATIONS ?? configured,
     statusCallbacks: env.TWILIO_STATUS_CALLBACKS as 'auto' | 'true' | 'false',
     timeoutMs: env.TWILIO_TIMEOUT_MS,
+    verifyServiceSid: configured ? env.TWILIO_VERIFY_SERVICE_SID : undefined,
+    verifyApiUrl: env.TWILIO_VERIFY_API_URL.replace(/\/+$/, ''),
   };
 });
 export type TwilioConfig = ReturnType<typeof twilioConfig>;

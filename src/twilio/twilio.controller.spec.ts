@@ -48,6 +48,8 @@ async function startApp(
       smsConfirmations: true,
       statusCallbacks: 'auto',
       timeoutMs: 5_000,
+      verifyServiceSid: undefined,
+      verifyApiUrl: 'https://verify.twilio.com',
       ...twilio,
     } satisfies TwilioConfig)
     .overrideProvider(appConfig.KEY)

@@ -1,7 +1,9 @@
 import { Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { appConfig, type AppConfig } from '../config/app.config';
+import { PhoneVerifier } from './phone-verifier';
 import { SmsSender } from './sms-sender';
+import { DisabledPhoneVerifier, TwilioPhoneVerifier } from './twilio-phone.verifier';
 import { DisabledSmsSender, TwilioSmsSender } from './twilio-sms.sender';
 import { TwilioSignatureGuard } from './twilio-signature.guard';
 import { twilioConfig, type TwilioConfig } from './twilio.config';
@@ -37,8 +39,21 @@ export function createSmsSender(twilio: TwilioConfig, app: AppConfig, metrics: T
   );
 }
 
+/** Twilio Verify when a Verify service is configured (it needs the account too), else disabled. */
+export function createPhoneVerifier(twilio: TwilioConfig): PhoneVerifier {
+  if (!twilio.verifyServiceSid || !twilio.accountSid || !twilio.authToken) return new DisabledPhoneVerifier();
+  return new TwilioPhoneVerifier({
+    accountSid: twilio.accountSid,
+    authToken: twilio.authToken,
+    serviceSid: twilio.verifyServiceSid,
+    apiUrl: twilio.verifyApiUrl,
+    timeoutMs: twilio.timeoutMs,
+  });
+}
+
 /**
- * Outbound SMS (exports the `SmsSender` port) and the signed Twilio status callback route.
+ * Outbound SMS and one-time codes (exports the `SmsSender` and `PhoneVerifier` ports) and the signed Twilio
+ * status callback route.
  * Needs the global `MetricsModule` for the registry.
  */
 @Module({
@@ -52,7 +67,8 @@ export function createSmsSender(twilio: TwilioConfig, app: AppConfig, metrics: T
       inject: [twilioConfig.KEY, appConfig.KEY, TwilioMetrics],
       useFactory: createSmsSender,
     },
+    { provide: PhoneVerifier, inject: [twilioConfig.KEY], useFactory: createPhoneVerifier },
   ],
-  exports: [SmsSender],
+  exports: [SmsSender, PhoneVerifier],
 })
 export class TwilioModule {}

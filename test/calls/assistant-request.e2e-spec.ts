@@ -1,5 +1,6 @@
 import { SERVER_BACKOFF_PLAN } from '../../src/vapi/server-backoff-plan';
 import { TEST_SERVER_CREDENTIAL_ID } from '../support/app-harness';
+import { TOOL_NAMES } from '../../src/calls/tools/tool-catalogue';
 import { CallWorld, startCallWorld } from '../support/call-harness';
 import { newCall } from '../support/call-driver';
 import { vapiSchemaErrors } from '../support/vapi-openapi';
@@ -16,7 +17,8 @@ const HANDLED_SERVER_MESSAGES = [
   'transcript[transcriptType="final"]',
   'transfer-destination-request',
 ];
-const TOOLS = ['createSalesforceCase', 'lookupCase', 'addCaseComment', 'updateContact'];
+/** The public catalogue (docs/vapi.md, "Tools"). */
+const TOOLS = [...TOOL_NAMES];
 
 interface TransientAssistant {
   firstMessage: string;

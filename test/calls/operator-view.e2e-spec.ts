@@ -32,6 +32,8 @@ describe("the operator's view of a call (GET /admin/calls/:callId)", () => {
         callerNumber: '[redacted]',
         contactId: caller.contactId,
         identityKind: 'identified',
+        assurance: 'recognised',
+        verificationAttempts: 0,
       },
       deliveries: [
         {
@@ -39,6 +41,7 @@ describe("the operator's view of a call (GET /admin/calls/:callId)", () => {
           status: 'succeeded',
           payload: { contactId: caller.contactId, fields: { email: '[redacted]' } },
         },
+        { kind: 'twilio.sms.send', payload: { to: '[redacted]', body: '[redacted]' } },
       ],
     });
     expect(JSON.stringify(body)).not.toContain('robin.new@example.test');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FakeRecord } from '../fakes/salesforce/salesforce-fake';
+import type { TwilioFakeMessage } from '../fakes/twilio/twilio-fake';
 import { TEST_ADMIN_API_KEY } from './app-harness';
 import type { CallWorld } from './call-harness';
 import { CallFixture, toolCallsMessage } from './vapi-payloads';
@@ -74,6 +75,16 @@ export function seedCaller(
     ...fields,
   });
   return { contactId, accountId, phone: `+1415555${line}` };
+}
+
+/** The Cases of one Contact in the Salesforce fake. */
+export function casesOf(world: CallWorld, contactId: string): FakeRecord[] {
+  return world.salesforce.records('Case').filter((record) => record.ContactId === contactId);
+}
+
+/** The SMS the Twilio fake sent to one number. */
+export function smsTo(world: CallWorld, number: string): TwilioFakeMessage[] {
+  return world.twilio.messages.filter((message) => message.To === number);
 }
 
 /** Every record of the given types, for "nothing else changed" comparisons. */

@@ -9,6 +9,8 @@ export const TWILIO_SID = 'AC0123456789abcdef0123456789abcdef';
 export const TWILIO_TOKEN = 'test-twilio-auth-token-0123';
 export const VAPI_API_KEY = 'test-vapi-private-key-0123';
 export const SUPPORT_LINE = '+14155550199';
+/** The Verify service the Twilio fake knows: set TWILIO_VERIFY_SERVICE_SID to it to verify callers. */
+export const VERIFY_SERVICE_SID = `VA${'5e'.repeat(16)}`;
 
 export interface CallWorld {
   app: RunningApp;
@@ -40,7 +42,11 @@ export async function startCallWorld(
     },
     ...options.salesforce,
   });
-  const twilio = await startTwilioFake({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN });
+  const twilio = await startTwilioFake({
+    accountSid: TWILIO_SID,
+    authToken: TWILIO_TOKEN,
+    verifyServiceSids: [VERIFY_SERVICE_SID],
+  });
   const vapiApi = await startVapiApiFake({ apiKey: VAPI_API_KEY });
   const app = await startApp(
     {
@@ -53,6 +59,7 @@ export async function startCallWorld(
       TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
       TWILIO_FROM_NUMBER: '+14155550000',
       TWILIO_API_URL: twilio.url,
+      TWILIO_VERIFY_API_URL: twilio.url,
       VAPI_API_KEY,
       VAPI_API_URL: vapiApi.url,
       TRANSFER_NUMBER: SUPPORT_LINE,

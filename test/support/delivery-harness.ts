@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import { CallerIdentityService } from '../../src/calls/caller-identity.service';
 import { callsConfig } from '../../src/calls/calls.config';
 import { CallsRepository } from '../../src/calls/calls.repository';
+import { SensitiveDataMasker } from '../../src/calls/sensitive-data.masker';
 import { CALL_DELIVERY_HANDLERS } from '../../src/calls/deliveries';
 import { CallLogDelivery } from '../../src/calls/deliveries/call-log.delivery';
 import { CaseCreateDelivery } from '../../src/calls/deliveries/case-create.delivery';
@@ -51,13 +52,14 @@ export function createDeliveryHarness(options: {
   const registry = new Registry();
   const calls = new CallsRepository(db);
   const identities = new CallerIdentityService(salesforce, new PhoneNumbers('US'), callsConfig());
+  const masker = new SensitiveDataMasker(callsConfig());
   const handlers = new DeliveryHandlerRegistry();
   const built = [
-    new CaseCreateDelivery(salesforce, calls),
-    new CaseCommentDelivery(salesforce),
-    new ContactUpdateDelivery(salesforce),
-    new CallLogDelivery(salesforce, calls, identities),
-    new TranscriptDelivery(salesforce),
+    new CaseCreateDelivery(salesforce, calls, masker),
+    new CaseCommentDelivery(salesforce, masker),
+    new ContactUpdateDelivery(salesforce, masker),
+    new CallLogDelivery(salesforce, calls, identities, masker),
+    new TranscriptDelivery(salesforce, masker),
     new SmsDelivery(sms),
   ];
   if (built.length !== CALL_DELIVERY_HANDLERS.length)

@@ -1,8 +1,13 @@
 import { ContactUpdate, CreatedCase, NewCallTask, NewCase } from '../../salesforce/salesforce.types';
 import { CallLogSource } from '../call-log.builder';
 
+/** Who asked for a tool's write first: the tool call id (see `repeatsAnEarlierRequest`). */
+interface Requested {
+  requestedBy?: string;
+}
+
 /** A case to open; the SMS and the account number are the workflow's, resolved when the row runs. */
-export interface CaseCreatePayload extends NewCase {
+export interface CaseCreatePayload extends NewCase, Requested {
   /** Text the caller the case number once the case exists. `body` contains `{caseNumber}`. */
   sms?: { to: string; body: string };
   /**
@@ -23,9 +28,17 @@ export type CallLogPayload =
 declare module '../../delivery/delivery.types' {
   interface DeliveryKinds {
     'salesforce.case.create': { payload: CaseCreatePayload; result: CreatedCase };
-    'salesforce.case.comment': { payload: { caseId: string; body: string }; result: { id: string } };
+    'salesforce.case.comment': {
+      payload: { caseId: string; body: string } & Requested;
+      result: { id: string };
+    };
     'salesforce.contact.update': {
-      payload: { contactId: string; fields: ContactUpdate };
+      /** `notice`: the SMS to the number on file before the change, sent once the change is made. */
+      payload: {
+        contactId: string;
+        fields: ContactUpdate;
+        notice?: { to: string; body: string };
+      } & Requested;
       result: { updated: true };
     };
     'salesforce.task.create': { payload: CallLogPayload; result: { id: string } };

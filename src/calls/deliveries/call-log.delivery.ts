@@ -12,6 +12,7 @@ import { buildCallLog, CallLog } from '../call-log.builder';
 import { CallerIdentityService } from '../caller-identity.service';
 import { CallsRepository } from '../calls.repository';
 import { CallState } from '../calls.types';
+import { SensitiveDataMasker } from '../sensitive-data.masker';
 import { classifySalesforceFailure } from './failure-verdicts';
 
 type Kind = 'salesforce.task.create';
@@ -37,6 +38,7 @@ export class CallLogDelivery implements BatchDeliveryHandler<Kind> {
     private readonly salesforce: SalesforceClient,
     private readonly calls: CallsRepository,
     private readonly identities: CallerIdentityService,
+    private readonly masker: SensitiveDataMasker,
   ) {}
 
   classify(error: unknown): FailureVerdict {
@@ -124,10 +126,19 @@ export class CallLogDelivery implements BatchDeliveryHandler<Kind> {
     };
   }
 
+  /** The Task to write, its free text masked (rows queued before masking was on carry it unmasked). */
   private async callLogOf(attempt: DeliveryAttempt<Kind>): Promise<CallLog> {
     const { payload } = attempt;
-    if ('task' in payload) return { task: payload.task, transcript: payload.transcript };
-    const source = payload.report;
+    if ('task' in payload) {
+      const { task, transcript } = payload;
+      return {
+        task: { ...task, description: this.masker.mask(task.description) },
+        ...(transcript
+          ? { transcript: { ...transcript, content: this.masker.mask(transcript.content) } }
+          : {}),
+      };
+    }
+    const source = this.masker.report(payload.report);
     const state = await this.identified(await this.calls.get(source.callId), attempt.priority);
     return buildCallLog(source, state, state?.casesCreated ?? [], new Date());
   }

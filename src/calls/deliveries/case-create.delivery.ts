@@ -9,6 +9,7 @@ import { SalesforceClient } from '../../salesforce/salesforce.client';
 import { SalesforceError, SalesforceErrorCode } from '../../salesforce/salesforce.errors';
 import { NewCase, RequestPriority } from '../../salesforce/salesforce.types';
 import { CallsRepository } from '../calls.repository';
+import { SensitiveDataMasker } from '../sensitive-data.masker';
 import { classifySalesforceFailure } from './failure-verdicts';
 
 type Kind = 'salesforce.case.create';
@@ -26,6 +27,7 @@ export class CaseCreateDelivery implements SingleDeliveryHandler<Kind> {
   constructor(
     private readonly salesforce: SalesforceClient,
     private readonly calls: CallsRepository,
+    private readonly masker: SensitiveDataMasker,
   ) {}
 
   classify(error: unknown): FailureVerdict {
@@ -35,7 +37,12 @@ export class CaseCreateDelivery implements SingleDeliveryHandler<Kind> {
   async deliver(attempt: DeliveryAttempt<Kind>): Promise<DeliverySuccess<Kind>> {
     const { priority, callId } = attempt;
     const { sms, accountNumber, ...payloadCase } = attempt.payload;
-    const newCase = await this.withAccount(payloadCase, accountNumber, priority);
+    const masked = {
+      ...payloadCase,
+      subject: this.masker.mask(payloadCase.subject),
+      description: this.masker.mask(payloadCase.description),
+    };
+    const newCase = await this.withAccount(masked, accountNumber, priority);
     // After an attempt that may have landed, look for the case before creating it again.
     const existing = attempt.inDoubt
       ? await this.salesforce.findCaseByIdempotencyKey(newCase.idempotencyKey, priority, newCase)

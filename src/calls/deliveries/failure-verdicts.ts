@@ -19,6 +19,8 @@ const SALESFORCE: Record<SalesforceErrorCode, Verdict> = {
   [SalesforceErrorCode.VALIDATION]: ['dead', false],
   [SalesforceErrorCode.NOT_FOUND]: ['dead', false],
   [SalesforceErrorCode.MISCONFIGURED]: ['dead', false],
+  // The org's duplicate rule refused the record: sending it again gets the same answer.
+  [SalesforceErrorCode.DUPLICATES_DETECTED]: ['dead', false],
 };
 
 const TWILIO: Record<TwilioErrorCode, Verdict> = {

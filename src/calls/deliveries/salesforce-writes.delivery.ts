@@ -8,6 +8,7 @@ import {
 import { DeliveryKind } from '../../delivery/delivery.types';
 import { FailureVerdict } from '../../delivery/retry-policy';
 import { SalesforceClient } from '../../salesforce/salesforce.client';
+import { SensitiveDataMasker } from '../sensitive-data.masker';
 import { classifySalesforceFailure } from './failure-verdicts';
 
 /**
@@ -19,7 +20,10 @@ export abstract class SalesforceWriteDelivery<K extends DeliveryKind> implements
   abstract readonly kind: K;
   readonly target = 'salesforce';
 
-  constructor(protected readonly salesforce: SalesforceClient) {}
+  constructor(
+    protected readonly salesforce: SalesforceClient,
+    protected readonly masker: SensitiveDataMasker,
+  ) {}
 
   classify(error: unknown): FailureVerdict {
     return classifySalesforceFailure(error);
@@ -34,20 +38,38 @@ export class CaseCommentDelivery extends SalesforceWriteDelivery<'salesforce.cas
   readonly kind = 'salesforce.case.comment';
 
   async deliver({ payload, inDoubt, priority }: DeliveryAttempt<'salesforce.case.comment'>) {
-    const { caseId, body } = payload;
+    const { caseId } = payload;
+    const body = this.masker.mask(payload.body);
     const existing = inDoubt ? await this.salesforce.findCaseComment(caseId, body, priority) : null;
     return { result: existing ?? (await this.salesforce.addCaseComment(caseId, body, priority)) };
   }
 }
 
-/** Updates the caller's Contact. Setting the same fields again is harmless: no check after a lost response. */
+/**
+ * Updates the caller's Contact. Setting the same fields again is harmless: no check after a lost response.
+ * The notice to the number on file before the change is committed with the success.
+ */
 @OutboxHandler()
 export class ContactUpdateDelivery extends SalesforceWriteDelivery<'salesforce.contact.update'> {
   readonly kind = 'salesforce.contact.update';
 
-  async deliver({ payload, priority }: DeliveryAttempt<'salesforce.contact.update'>) {
+  async deliver(attempt: DeliveryAttempt<'salesforce.contact.update'>) {
+    const { payload, priority, idempotencyKey, callId } = attempt;
     await this.salesforce.updateContact(payload.contactId, payload.fields, priority);
-    return { result: { updated: true as const } };
+    const { notice } = payload;
+    return {
+      result: { updated: true as const },
+      followUps: notice
+        ? [
+            {
+              kind: 'twilio.sms.send' as const,
+              idempotencyKey: `${idempotencyKey}:notice`,
+              callId: callId ?? undefined,
+              payload: notice,
+            },
+          ]
+        : [],
+    };
   }
 }
 
@@ -57,7 +79,8 @@ export class TranscriptDelivery extends SalesforceWriteDelivery<'salesforce.task
   readonly kind = 'salesforce.task.transcript';
 
   async deliver({ payload, priority }: DeliveryAttempt<'salesforce.task.transcript'>) {
-    const { taskId, title, content } = payload;
+    const { taskId, title } = payload;
+    const content = this.masker.mask(payload.content);
     return { result: await this.salesforce.attachTranscript(taskId, title, content, priority) };
   }
 }

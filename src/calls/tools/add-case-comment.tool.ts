@@ -5,8 +5,11 @@ import { ToolCallContext, VapiTool, VapiToolHandler } from '../../vapi/vapi-tool
 import { callsConfig, CallsConfig } from '../calls.config';
 import { isIdentified } from '../calls.types';
 import { CallerScope } from '../caller-scope.service';
+import { SensitiveDataMasker } from '../sensitive-data.masker';
+import { VerificationPolicy } from '../verification.policy';
 import { CallVoice } from '../voice/call-voice';
 import { AddCaseCommentArgs } from './tool-args.dto';
+import { repeatsAnEarlierRequest, writeKey } from './write-key';
 
 @VapiTool({
   name: 'addCaseComment',
@@ -19,12 +22,16 @@ export class AddCaseCommentTool implements VapiToolHandler<AddCaseCommentArgs> {
     private readonly salesforce: SalesforceClient,
     private readonly deliveries: DeliveryService,
     private readonly voice: CallVoice,
+    private readonly policy: VerificationPolicy,
+    private readonly masker: SensitiveDataMasker,
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
   async run(args: AddCaseCommentArgs, context: ToolCallContext): Promise<string> {
     const { cases, comments } = this.voice.say;
     const caller = await this.scope.for(context);
+    const refusal = this.policy.refusal('addCaseComment', caller);
+    if (refusal) return refusal;
     const found = await this.salesforce.getCaseByNumber(args.caseNumber, 'live');
     if (!found || !this.scope.owns(caller, found)) {
       if (!isIdentified(caller.identity) && caller.casesCreatedInCall.length === 0)
@@ -33,18 +40,20 @@ export class AddCaseCommentTool implements VapiToolHandler<AddCaseCommentArgs> {
     }
     const delivery = await this.deliveries.submit({
       kind: 'salesforce.case.comment',
-      idempotencyKey: `comment:${context.toolCallId}`,
+      idempotencyKey: writeKey('comment', context, { caseId: found.id, comment: args.comment }),
       callId: context.callId,
-      payload: { caseId: found.id, body: args.comment },
+      payload: { caseId: found.id, body: this.masker.mask(args.comment), requestedBy: context.toolCallId },
     });
     const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     switch (outcome.status) {
       case 'succeeded':
-        return comments.added(args.caseNumber);
+        return repeatsAnEarlierRequest(delivery, context)
+          ? comments.alreadyAdded(args.caseNumber)
+          : comments.added(args.caseNumber);
       case 'pending':
         return comments.queued(args.caseNumber);
       case 'dead':
-        return comments.refused;
+        return this.voice.refusal(outcome.code, comments.refused);
     }
   }
 }

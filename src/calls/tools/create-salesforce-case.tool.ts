@@ -9,8 +9,11 @@ import { callsConfig, CallsConfig } from '../calls.config';
 import { isIdentified } from '../calls.types';
 import { CallerScope } from '../caller-scope.service';
 import { PhoneNumbers } from '../../common/phone-numbers';
+import { SensitiveDataMasker } from '../sensitive-data.masker';
+import { VerificationPolicy } from '../verification.policy';
 import { CallVoice } from '../voice/call-voice';
 import { CreateSalesforceCaseArgs } from './tool-args.dto';
+import { repeatsAnEarlierRequest, writeKey } from './write-key';
 
 @VapiTool({
   name: 'createSalesforceCase',
@@ -27,6 +30,8 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
     private readonly sms: SmsSender,
     private readonly voice: CallVoice,
     private readonly phones: PhoneNumbers,
+    private readonly policy: VerificationPolicy,
+    private readonly masker: SensitiveDataMasker,
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
   ) {}
 
@@ -46,6 +51,8 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
   async run(args: CreateSalesforceCaseArgs, context: ToolCallContext): Promise<string> {
     const { cases, sms } = this.voice.say;
     const caller = await this.scope.for(context);
+    const refusal = this.policy.refusal('createSalesforceCase', caller);
+    if (refusal) return refusal;
     let accountId: string | undefined;
     let contactId: string | undefined;
     if (isIdentified(caller.identity)) {
@@ -62,17 +69,26 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
     }
 
     const textTo = this.sms.enabled ? this.phones.toE164(context.customerNumber) : undefined;
+    // The account number counts only where it chose the account: a recognised caller's case ignores it.
+    const { issueType, description, subject, priority } = args;
+    const request = {
+      accountId,
+      contactId,
+      accountNumber: accountId || contactId ? undefined : args.accountNumber,
+    };
+    const key = writeKey('case', context, { ...request, issueType, description, subject, priority });
     const delivery = await this.deliveries.submit({
       kind: 'salesforce.case.create',
-      idempotencyKey: `case:${context.toolCallId}`,
+      idempotencyKey: key,
       callId: context.callId,
       payload: {
-        idempotencyKey: context.toolCallId,
+        requestedBy: context.toolCallId,
+        idempotencyKey: key,
         accountId,
         contactId,
         issueType: args.issueType,
-        subject: args.subject ?? cases.defaultSubject[args.issueType],
-        description: args.description,
+        subject: this.masker.mask(args.subject ?? cases.defaultSubject[args.issueType]),
+        description: this.masker.mask(args.description),
         priority: args.priority,
         // Salesforce could not check the number just now: the outbox resolves it when it creates the case.
         ...(accountId === undefined && contactId === undefined ? { accountNumber: args.accountNumber } : {}),
@@ -84,12 +100,13 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
     const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     switch (outcome.status) {
       case 'succeeded':
+        if (repeatsAnEarlierRequest(delivery, context)) return cases.alreadyOpened(outcome.result.caseNumber);
         return `${cases.opened(outcome.result.caseNumber, args.issueType)}${textTo ? cases.willText : ''}`;
       case 'pending':
         // The outbox holds the write and finishes it; the promise below is what it will keep.
         return textTo ? cases.queuedWillText : cases.queuedColleagueWillFollowUp;
       case 'dead':
-        return cases.refused;
+        return this.voice.refusal(outcome.code, cases.refused);
     }
   }
 }

@@ -2,14 +2,18 @@ import { toolDefinitionOf, VapiToolDefinition } from '../../vapi/vapi-tool.decor
 import { AddCaseCommentTool } from './add-case-comment.tool';
 import { CreateSalesforceCaseTool } from './create-salesforce-case.tool';
 import { LookupCaseTool } from './lookup-case.tool';
+import { SendVerificationCodeTool } from './send-verification-code.tool';
 import { UpdateContactTool } from './update-contact.tool';
+import { VerifyCallerTool } from './verify-caller.tool';
 
-/** The public tool catalogue (docs/vapi.md, "Tools"), in the order the assistant lists them. */
+/** The public tool catalogue (docs/vapi.md, "Tools"), in the order of TOOL_NAMES (tool-catalogue.ts). */
 export const CALL_TOOLS = [
   CreateSalesforceCaseTool,
   LookupCaseTool,
   AddCaseCommentTool,
   UpdateContactTool,
+  SendVerificationCodeTool,
+  VerifyCallerTool,
 ] as const;
 
 /**

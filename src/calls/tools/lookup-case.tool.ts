@@ -2,6 +2,7 @@ import { SalesforceClient } from '../../salesforce/salesforce.client';
 import { ToolCallContext, VapiTool, VapiToolHandler } from '../../vapi/vapi-tool.decorator';
 import { isIdentified } from '../calls.types';
 import { CallerScope } from '../caller-scope.service';
+import { VerificationPolicy } from '../verification.policy';
 import { CallVoice } from '../voice/call-voice';
 import { LookupCaseArgs } from './tool-args.dto';
 
@@ -16,11 +17,14 @@ export class LookupCaseTool implements VapiToolHandler<LookupCaseArgs> {
     private readonly scope: CallerScope,
     private readonly salesforce: SalesforceClient,
     private readonly voice: CallVoice,
+    private readonly policy: VerificationPolicy,
   ) {}
 
   async run(args: LookupCaseArgs, context: ToolCallContext): Promise<string> {
     const { cases } = this.voice.say;
     const caller = await this.scope.for(context);
+    const refusal = this.policy.refusal('lookupCase', caller);
+    if (refusal) return refusal;
     if (args.caseNumber) {
       const found = await this.salesforce.getCaseByNumber(args.caseNumber, 'live');
       // Someone else's case is answered exactly like a case that does not exist.

@@ -1,4 +1,4 @@
-import { normaliseCaseNumber } from './tool-args.dto';
+import { normaliseCaseNumber, normaliseSpokenCode } from './tool-args.dto';
 
 const normalise = (value: unknown) => normaliseCaseNumber({ value });
 
@@ -20,6 +20,28 @@ describe('normaliseCaseNumber', () => {
     'should not make a case number out of %j',
     (spoken) => {
       expect(normalise(spoken)).toBe(spoken);
+    },
+  );
+});
+
+describe('normaliseSpokenCode', () => {
+  it.each([
+    ['482917', '482917'],
+    ['4 8 2 9 1 7', '482917'],
+    ['482-917', '482917'],
+    ['four eight two, nine one seven', '482917'],
+    ['Four eight two nine one seven.', '482917'],
+    ['oh four double one seven nine', '041179'],
+    ['triple 5 two 1 8', '555218'],
+    [482917, '482917'],
+  ])('should read %j as the code %s', (spoken, expected) => {
+    expect(normaliseSpokenCode({ value: spoken })).toBe(expected);
+  });
+
+  it.each(['my code is 482917', 'four eight two nine one toString', 'constructor'])(
+    'should leave %j as it is (and let validation ask again)',
+    (spoken) => {
+      expect(normaliseSpokenCode({ value: spoken })).toBe(spoken);
     },
   );
 });

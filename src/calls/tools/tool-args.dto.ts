@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
+import { DIGIT_WORDS } from '../../common/spoken-digits';
 import { CASE_PRIORITIES, CasePriority, ISSUE_TYPES, IssueType } from '../../salesforce/salesforce.types';
 
 /*
@@ -30,6 +31,46 @@ export function normaliseCaseNumber({ value }: { value: unknown }): unknown {
 }
 
 const CASE_NUMBER = /^\d{8,10}$/;
+
+/** Codes are read out more loosely than card numbers: "o" for zero as well. */
+const SPOKEN_DIGITS = new Map([...DIGIT_WORDS, ['o', '0']]);
+const REPEATS = new Map([
+  ['double', 2],
+  ['triple', 3],
+]);
+const digitOf = (word: string | undefined): string | undefined =>
+  word === undefined ? undefined : /^\d$/.test(word) ? word : SPOKEN_DIGITS.get(word);
+
+/**
+ * A one-time code as the caller reads it and the transcriber writes it: "4 8 2 9 1 7", "482-917", "four eight
+ * two nine one seven", "double four …". Anything else is left as it was (and fails validation).
+ */
+export function normaliseSpokenCode({ value }: { value: unknown }): unknown {
+  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+  if (typeof value !== 'string') return value;
+  const words = value
+    .toLowerCase()
+    .replace(/[.,;:\-–]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
+  let digits = '';
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index];
+    const repeat = REPEATS.get(word);
+    const repeated = repeat === undefined ? undefined : digitOf(words[index + 1]);
+    if (repeat !== undefined && repeated !== undefined) {
+      digits += repeated.repeat(repeat);
+      index++;
+    } else if (/^\d+$/.test(word)) {
+      digits += word;
+    } else {
+      const digit = digitOf(word);
+      if (digit === undefined) return value;
+      digits += digit;
+    }
+  }
+  return digits;
+}
 
 export class CreateSalesforceCaseArgs {
   /** Required only when the caller was not recognised from their phone number. */
@@ -135,4 +176,17 @@ export class UpdateContactArgs {
   @IsString()
   @Length(1, 80)
   mailingCountry?: string;
+}
+
+/** No arguments: the code goes to the number on file, never to one the caller says. */
+export class SendVerificationCodeArgs {}
+
+export class VerifyCallerArgs {
+  @Transform(normaliseSpokenCode)
+  @Matches(/^\d{4,10}$/)
+  @JSONSchema({
+    type: 'string',
+    description: 'The code from the text message, as the caller reads it out (digits or number words)',
+  })
+  code!: string;
 }

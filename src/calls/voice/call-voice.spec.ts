@@ -1,5 +1,10 @@
 import { SalesforceError, SalesforceErrorCode } from '../../salesforce/salesforce.errors';
-import { TwilioError, TwilioErrorCode } from '../../twilio/twilio.errors';
+import {
+  PhoneVerificationError,
+  PhoneVerificationErrorCode,
+  TwilioError,
+  TwilioErrorCode,
+} from '../../twilio/twilio.errors';
 import { VapiErrorCode } from '../../vapi/vapi.errors';
 import { CallVoice } from './call-voice';
 
@@ -21,6 +26,21 @@ describe('CallVoice', () => {
     const sentence = voice.failure(new TwilioError(code, 'internal-detail-xyz', false));
     expect(sentence).toMatch(/^[^\n]{10,}$/);
     expect(sentence).not.toBe(generic);
+  });
+
+  it.each(Object.values(PhoneVerificationErrorCode))(
+    'should speak a sentence of its own for phone verification %s',
+    (code) => {
+      const sentence = voice.failure(new PhoneVerificationError(code, 'internal-detail-xyz', false));
+      expect(sentence).toMatch(/^[^\n]{10,}$/);
+      expect(sentence).not.toBe(generic);
+    },
+  );
+
+  it('should say a duplicate rule refused a write, and the tool’s own refusal otherwise', () => {
+    expect(voice.refusal(SalesforceErrorCode.DUPLICATES_DETECTED, 'refused')).toMatch(/possible duplicate/);
+    expect(voice.refusal(SalesforceErrorCode.VALIDATION, 'refused')).toBe('refused');
+    expect(voice.refusal(undefined, 'refused')).toBe('refused');
   });
 
   it('should speak the generic apology for an unexpected error, without its message', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IntegrationError } from '../../common/integration.error';
+import { SalesforceErrorCode } from '../../salesforce/salesforce.errors';
 import { CallerVoice } from '../../vapi/caller-voice';
 import { VapiErrorCode } from '../../vapi/vapi.errors';
 import { CallerSentences, ENGLISH } from './sentences';
@@ -22,8 +23,21 @@ export class CallVoice extends CallerVoice {
       const code = String(error.code);
       if (error.source === 'salesforce' && has(failures.salesforce, code)) return failures.salesforce[code];
       if (error.source === 'twilio' && has(failures.twilio, code)) return failures.twilio[code];
+      if (error.source === 'twilio-verify' && has(failures.verification, code)) {
+        return failures.verification[code];
+      }
     }
     return failures.frontDoor[VapiErrorCode.INTERNAL];
+  }
+
+  /**
+   * What a caller hears when the outbox refused their write: the tool's own sentence (`refused`), except for
+   * refusals that need saying as they are (a duplicate rule).
+   */
+  refusal(code: string | undefined, refused: string): string {
+    return code === SalesforceErrorCode.DUPLICATES_DETECTED
+      ? this.say.failures.salesforce[SalesforceErrorCode.DUPLICATES_DETECTED]
+      : refused;
   }
 
   frontDoor(code: VapiErrorCode): string {

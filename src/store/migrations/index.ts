@@ -1,9 +1,11 @@
-import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
+import { Kysely, Migration, MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { initialSchema } from './0001-initial-schema';
+import { callerAssurance } from './0002-caller-assurance';
 
 /** Every migration, in order. Names sort lexically: never rename or edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
+  '0002-caller-assurance': callerAssurance,
 };
 
 /** In-code provider: migrations ship inside the bundle instead of being read from disk at run time. */
@@ -20,9 +22,25 @@ export class MigrationFailedError extends Error {
   }
 }
 
-/** Runs pending migrations. Kysely's migration lock lets several replicas start at once. */
+/** The schema that holds the migration tables: the connection's own on PostgreSQL; none on SQLite. */
+export async function migrationTableSchemaOf<Schema>(db: Kysely<Schema>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  return (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+}
+
+/**
+ * Runs pending migrations. Kysely's migration lock lets several replicas start at once. On PostgreSQL the
+ * migration tables are named in the connection's own schema: unqualified, Kysely's check for them looks in
+ * every schema of the database, so a second deployment (or test) in another schema made it skip creating its
+ * own and fail on `kysely_migration_lock`.
+ */
 export async function migrateToLatest<Schema>(db: Kysely<Schema>): Promise<string[]> {
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: new InCodeMigrationProvider() });
+  const migrationTableSchema = await migrationTableSchemaOf(db);
+  const migrator = new Migrator({
+    db: db as Kysely<unknown>,
+    provider: new InCodeMigrationProvider(),
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error)
     throw new MigrationFailedError(

@@ -1,3 +1,4 @@
+import { allowsDuplicateSave } from './fake-duplicate-rules';
 import { badRequest, notFound, SfApiError, sfError } from './fake-errors';
 import { normalizeSalesforceId, ObjectDef } from './fake-schema';
 import { FakeStore, recordUrl, StoredRecord, WriteContext } from './fake-store';
@@ -173,7 +174,11 @@ export class DataApi {
   private writeContext(request: ApiRequest): WriteContext {
     // `Sforce-Auto-Assign: FALSE` turns assignment rules off; TRUE or a rule id keeps them (reference §2.3).
     const header = request.headers['sforce-auto-assign'];
-    return { apiVersion: request.apiVersion, autoAssign: header?.trim().toUpperCase() !== 'FALSE' };
+    return {
+      apiVersion: request.apiVersion,
+      autoAssign: header?.trim().toUpperCase() !== 'FALSE',
+      allowDuplicateSave: allowsDuplicateSave(request.headers['sforce-duplicate-rule-header']),
+    };
   }
 
   private sobjects(request: ApiRequest, type?: string, second?: string, third?: string): ApiResponse {

@@ -7,6 +7,8 @@ export interface SfErrorItem {
   message: string;
   errorCode: string;
   fields?: string[];
+  /** DUPLICATES_DETECTED only: the rule and the records it matched (see fake-duplicate-rules.ts). */
+  duplicateResult?: unknown;
 }
 
 /** An error the fake answers with: HTTP status plus the documented array body. */

@@ -1,4 +1,5 @@
 import { badRequest, notFound, sfError } from './fake-errors';
+import { DuplicateRules, FakeDuplicateRule } from './fake-duplicate-rules';
 import {
   CASE_CLOSED_STATUSES,
   FakeSchema,
@@ -37,6 +38,8 @@ export interface StoredRecord {
 export interface WriteContext {
   apiVersion: string;
   autoAssign?: boolean;
+  /** `Sforce-Duplicate-Rule-Header: allowSave=true` was sent. */
+  allowDuplicateSave?: boolean;
 }
 
 type Mode = 'create' | 'update' | 'seed';
@@ -61,16 +64,20 @@ export class FakeStore {
   private transactionDepth = 0;
   private sequence = 0;
   private nextCaseNumber = 1000;
+  readonly duplicateRules: DuplicateRules;
 
   constructor(
     readonly schema: FakeSchema,
     private readonly now: () => number,
     private readonly searchIndexLagMs: number,
+    duplicateRules: FakeDuplicateRule[] = [],
   ) {
     for (const def of schema.objects.values()) this.tables.set(def.name, new Map());
+    this.duplicateRules = new DuplicateRules(duplicateRules);
   }
 
   reset(): void {
+    this.duplicateRules.reset();
     for (const table of this.tables.values()) table.clear();
     this.uniqueIndex.clear();
     this.sequence = 0;
@@ -154,13 +161,14 @@ export class FakeStore {
     return this.insertRecord(this.objectDef(type), fields, 'seed', { apiVersion: DEFAULT_API_VERSION });
   }
 
-  update(type: string, id: string, body: unknown, _context: WriteContext): void {
+  update(type: string, id: string, body: unknown, context: WriteContext): void {
     const def = this.objectDef(type);
     const existing = this.get(def.name, id);
     if (!existing) throw notFound();
     const values = this.prepare(def, body, 'update', existing.id);
     const fields = { ...existing.fields, ...values, LastModifiedDate: formatSfDateTime(this.now()) };
     this.derive(def, fields);
+    this.duplicateRules.check(def, fields, existing.id, this.all(def.name), context);
     this.checkUnique(def, fields, existing.id);
     this.put({ ...existing, fields, index: this.nextIndex(existing, fields) });
   }
@@ -246,6 +254,7 @@ export class FakeStore {
         break;
     }
     this.derive(def, fields);
+    if (mode !== 'seed') this.duplicateRules.check(def, fields, id, this.all(def.name), context);
     this.checkUnique(def, fields, id);
     const record: StoredRecord = {
       type: def.name,

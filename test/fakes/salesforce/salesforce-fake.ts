@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { ApiResponse, classifyRoute, DataApi, isWrite, RouteKind, ROUTE_KINDS } from './data-api';
 import { FakeAuth, FakeClientConfig, GrantKind } from './fake-auth';
 import { sfError } from './fake-errors';
+import { FakeDuplicateRule } from './fake-duplicate-rules';
 import { FaultRequestInfo, FaultSettings, FaultState } from './fake-faults';
 import { FakeSchema } from './fake-schema';
 import { FakeStore, FieldValue } from './fake-store';
@@ -19,6 +20,7 @@ export type { FakeClientConfig, GrantFlow } from './fake-auth';
 export type { FaultRequestInfo, FaultSettings } from './fake-faults';
 export type { RouteKind } from './data-api';
 export type { FieldValue } from './fake-store';
+export type { FakeDuplicateRule } from './fake-duplicate-rules';
 
 export type FakeRecord = Readonly<Record<string, FieldValue>>;
 
@@ -49,6 +51,8 @@ export interface SalesforceFakeOptions {
   caseTypes?: string[];
   /** API versions the org serves (default 31.0 to 67.0); others answer 404 as Salesforce does. */
   apiVersions?: string[];
+  /** The org's duplicate rules (none by default); `duplicateRules.set` changes them at run time. */
+  duplicateRules?: FakeDuplicateRule[];
   /** Time source in ms (default Date.now); `advanceTime` adds to it. */
   clock?: () => number;
   /** Inserts the initial records; run again by `reset()`. */
@@ -99,6 +103,8 @@ export interface SalesforceFake {
   reset(): void;
   readonly stats: SalesforceFakeStats;
   readonly faults: FaultControl;
+  /** The org's duplicate rules: saves matching another record are refused with DUPLICATES_DETECTED. */
+  readonly duplicateRules: { set(rules: FakeDuplicateRule[]): void; current(): FakeDuplicateRule[] };
   /** Case only: whether assignment rules ran (no `Sforce-Auto-Assign: FALSE`). */
   assignmentRulesApplied(caseId: string): boolean | undefined;
   /** The file behind a ContentVersion. */
@@ -187,7 +193,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     caseExternalIdField: options.caseExternalIdField,
     taskExternalIdField: options.taskExternalIdField,
   });
-  const store = new FakeStore(schema, now, options.searchIndexLagMs ?? 0);
+  const store = new FakeStore(schema, now, options.searchIndexLagMs ?? 0, options.duplicateRules);
   const soql = new SoqlEngine(store, now);
   const sosl = new SoslEngine(store, soql);
   const usage = new UsageCounter(now);
@@ -400,6 +406,10 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       },
       current: () => faultState.current(),
     },
+    duplicateRules: {
+      set: (rules) => store.duplicateRules.set(rules),
+      current: () => store.duplicateRules.current(),
+    },
     assignmentRulesApplied: (caseId) => store.get('Case', caseId)?.assignmentRulesApplied,
     versionData: (id) => store.get('ContentVersion', id)?.blob,
     now,
@@ -453,6 +463,14 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
         if (!Number.isFinite(ms)) return send(response, 400, { error: 'ms required' });
         fake.advanceTime(ms);
         return send(response, 200, { now: now() });
+      }
+      case 'GET duplicate-rules':
+        return send(response, 200, fake.duplicateRules.current());
+      case 'POST duplicate-rules': {
+        const rules: unknown = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : [];
+        if (!Array.isArray(rules)) return send(response, 400, { error: 'a JSON array of rules required' });
+        fake.duplicateRules.set(rules as FakeDuplicateRule[]);
+        return send(response, 200, fake.duplicateRules.current());
       }
       case 'GET assignment':
         return send(response, 200, { assignmentRulesApplied: fake.assignmentRulesApplied(type) ?? null });

@@ -187,4 +187,110 @@ describe('Twilio fake', () => {
       expect(fake.statusCallbacks.map(({ outcome }) => outcome)).toEqual([204, 204]);
     });
   });
+
+  describe('Verify API', () => {
+    const SERVICE_SID = `VA${'c3'.repeat(16)}`;
+    const TO = '+14155550123';
+
+    beforeEach(async () => {
+      fake = await startTwilioFake({
+        accountSid: ACCOUNT_SID,
+        authToken: AUTH_TOKEN,
+        verifyServiceSids: [SERVICE_SID],
+      });
+    });
+
+    const verify = async (
+      resource: 'Verifications' | 'VerificationCheck',
+      params: Record<string, string>,
+      options: { authorization?: string; service?: string } = {},
+    ) => {
+      const response = await fetch(`${fake.url}/v2/Services/${options.service ?? SERVICE_SID}/${resource}`, {
+        method: 'POST',
+        headers: {
+          authorization: options.authorization ?? basic(ACCOUNT_SID, AUTH_TOKEN),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    };
+    const start = (to = TO) => verify('Verifications', { To: to, Channel: 'sms' });
+    const check = (code: string, to = TO) => verify('VerificationCheck', { To: to, Code: code });
+
+    it('should start a verification with 201, pending, and text a six-digit code', async () => {
+      const { status, json } = await start();
+
+      expect(status).toBe(201);
+      expect(json).toMatchObject({
+        service_sid: SERVICE_SID,
+        account_sid: ACCOUNT_SID,
+        to: TO,
+        channel: 'sms',
+        status: 'pending',
+        valid: false,
+        send_code_attempts: [expect.objectContaining({ channel: 'sms' })],
+      });
+      expect(json.sid).toMatch(/^VE[0-9a-f]{32}$/);
+      expect(fake.verifications).toEqual([
+        expect.objectContaining({ to: TO, code: expect.stringMatching(/^\d{6}$/) }),
+      ]);
+    });
+
+    it('should approve the right code once, keep a wrong one pending, and know nothing of it afterwards', async () => {
+      await start();
+      const { code } = fake.verifications[0];
+      const wrong = code === '000000' ? '111111' : '000000';
+
+      expect(await check(wrong)).toMatchObject({ status: 200, json: { status: 'pending', valid: false } });
+      expect(await check(code)).toMatchObject({ status: 200, json: { status: 'approved', valid: true } });
+      expect(await check(code)).toMatchObject({ status: 404, json: { code: 20404 } });
+    });
+
+    it('should send the same code again, and refuse a sixth send within ten minutes with 429 / 60203', async () => {
+      for (let send = 0; send < 5; send++) expect((await start()).status).toBe(201);
+
+      expect(fake.verifications).toHaveLength(1);
+      expect(await start()).toMatchObject({ status: 429, json: { code: 60203 } });
+    });
+
+    it('should refuse a check after five wrong codes with 429 / 60202, even the right code', async () => {
+      await start();
+      const { code } = fake.verifications[0];
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let attempt = 0; attempt < 5; attempt++) await check(wrong);
+
+      expect(await check(code)).toMatchObject({ status: 429, json: { code: 60202 } });
+    });
+
+    it('should let a code expire after ten minutes: 404 / 20404', async () => {
+      await start();
+      const { code } = fake.verifications[0];
+      fake.advanceTime(10 * 60_000);
+
+      expect(await check(code)).toMatchObject({ status: 404, json: { code: 20404 } });
+    });
+
+    it.each([
+      ['a To that is not E.164', 'Verifications', { To: '4155550123', Channel: 'sms' }, 400, 60200],
+      ['an unknown channel', 'Verifications', { To: TO, Channel: 'pigeon' }, 400, 60200],
+      ['a check without a code', 'VerificationCheck', { To: TO }, 400, 60200],
+      ['a check with nothing pending', 'VerificationCheck', { To: TO, Code: '123456' }, 404, 20404],
+    ] as const)('should refuse %s', async (_case, resource, params, status, code) => {
+      expect(await verify(resource, params)).toMatchObject({ status, json: { code, status } });
+    });
+
+    it('should refuse SMS to a landline with 400 / 60205, wrong credentials with 401, an unknown service with 404', async () => {
+      fake.faults.set({ landlineNumbers: [TO] });
+
+      expect(await start()).toMatchObject({ status: 400, json: { code: 60205 } });
+      expect(
+        await verify('Verifications', { To: TO, Channel: 'sms' }, { authorization: basic(ACCOUNT_SID, 'x') }),
+      ).toMatchObject({ status: 401, json: { code: 20003 } });
+      expect(
+        await verify('Verifications', { To: TO, Channel: 'sms' }, { service: `VA${'d4'.repeat(16)}` }),
+      ).toMatchObject({ status: 404, json: { code: 20404 } });
+      expect(fake.verifyRequests.map((request) => request.status)).toEqual([400, 404]);
+    });
+  });
 });

@@ -2,6 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
+import {
+  FakeVerifyApi,
+  TwilioFakeVerification,
+  TwilioFakeVerifyRequest,
+  twilioErrorBody,
+} from './verify-api';
+
+export type { TwilioFakeVerification, TwilioFakeVerifyRequest } from './verify-api';
 
 /**
  * A local stand-in for Twilio's Messages API (`POST /2010-04-01/Accounts/{Sid}/Messages.json`) that checks
@@ -10,6 +18,7 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks';
  * makes are served too: the Account, `IncomingPhoneNumbers.json?PhoneNumber=` and, as
  * messaging.twilio.com does, `/v1/Services/{Sid}` with its `PhoneNumbers` (shapes of the twilio library's
  * resources: `capabilities` an object of booleans for incoming numbers, a list of names for service numbers).
+ * The same origin serves the Verify v2 API (`/v2/Services/{Sid}/…`, see verify-api.ts), as TWILIO_VERIFY_API_URL.
  */
 
 export interface TwilioFakeFaults {
@@ -21,6 +30,8 @@ export interface TwilioFakeFaults {
   outage: boolean;
   /** Delay before each answer (to exercise client timeouts). */
   latencyMs: number;
+  /** Numbers Verify cannot text (landlines): a verification by SMS is answered 400 / 60205. */
+  landlineNumbers: string[];
 }
 
 export interface TwilioFakeMessage {
@@ -52,12 +63,22 @@ export interface TwilioFakeOptions {
   /** The account's numbers; when not given, any number asked about is an SMS-capable number of the account. */
   ownedNumbers?: { phoneNumber: string; sms: boolean }[];
   messagingServices?: { sid: string; a2pRegistered: boolean; numbers: string[] }[];
+  /** Verify services (`VA…`) the fake knows; any other service SID is answered 404 / 20404. */
+  verifyServiceSids?: string[];
+  /** Time source in ms of Verify's code lifetime (default Date.now); `advanceTime` adds to it. */
+  clock?: () => number;
 }
 
 export interface TwilioFake {
   /** Base URL to use as TWILIO_API_URL. */
   url: string;
   messages: TwilioFakeMessage[];
+  /** Verifications started through the Verify API, with the code each one texted. */
+  verifications: TwilioFakeVerification[];
+  /** Every Verify API request, in order. */
+  verifyRequests: TwilioFakeVerifyRequest[];
+  /** Moves Verify's clock forward (codes expire 10 minutes after they were first sent). */
+  advanceTime(ms: number): void;
   /** HTTP status of every answer to an API request (not the control API), in order. */
   answers: number[];
   statusCallbacks: StatusCallbackDelivery[];
@@ -70,21 +91,14 @@ export interface TwilioFake {
 
 const API_VERSION = '2010-04-01';
 const E164 = /^\+[1-9]\d{6,14}$/;
-const NO_FAULTS: TwilioFakeFaults = { status429: 0, invalidNumbers: [], outage: false, latencyMs: 0 };
-
-interface TwilioErrorBody {
-  code: number;
-  message: string;
-  more_info: string;
-  status: number;
-}
-
-const twilioError = (status: number, code: number, message: string): TwilioErrorBody => ({
-  code,
-  message,
-  more_info: `https://www.twilio.com/docs/errors/${code}`,
-  status,
-});
+const NO_FAULTS: TwilioFakeFaults = {
+  status429: 0,
+  invalidNumbers: [],
+  outage: false,
+  latencyMs: 0,
+  landlineNumbers: [],
+};
+const twilioError = twilioErrorBody;
 
 export async function startTwilioFake(options: TwilioFakeOptions): Promise<TwilioFake> {
   const messages: TwilioFakeMessage[] = [];
@@ -94,10 +108,33 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
   const timers = new Set<NodeJS.Timeout>();
   let faults: TwilioFakeFaults = { ...NO_FAULTS, ...options.faults };
   const messagesPath = `/${API_VERSION}/Accounts/${options.accountSid}/Messages.json`;
+  let offset = 0;
+  const baseClock = options.clock ?? Date.now;
+  const verify = new FakeVerifyApi(
+    options.accountSid,
+    options.verifyServiceSids ?? [],
+    () => baseClock() + offset,
+  );
 
   const send = (response: ServerResponse, status: number, body: unknown): void => {
     if (!response.req.url?.startsWith('/__fake/')) answers.push(status);
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+
+  /** Twilio reads parameters only from form bodies; a JSON body arrives as "no parameters". */
+  const formOf = (request: IncomingMessage, rawBody: string): URLSearchParams => {
+    const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    return new URLSearchParams(isForm ? rawBody : '');
+  };
+
+  const handleVerify = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
+    if (faults.outage) return send(response, 503, twilioError(503, 20503, 'Service Unavailable'));
+    if (!isAuthorized(request.headers.authorization, options.accountSid, options.authToken)) {
+      return send(response, 401, twilioError(401, 20003, 'Authenticate'));
+    }
+    const path = request.url?.split('?')[0] ?? '';
+    const { status, body } = verify.handle(path, formOf(request, rawBody), faults.landlineNumbers);
+    send(response, status, body);
   };
 
   const handleCreateMessage = (request: IncomingMessage, response: ServerResponse, rawBody: string): void => {
@@ -112,9 +149,7 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       faults.status429 -= 1;
       return send(response, 429, twilioError(429, 20429, 'Too Many Requests'));
     }
-    // Twilio reads parameters only from form bodies; a JSON body arrives as "no parameters".
-    const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const params = new URLSearchParams(isForm ? rawBody : '');
+    const params = formOf(request, rawBody);
     const to = params.get('To');
     const from = params.get('From') ?? undefined;
     const messagingServiceSid = params.get('MessagingServiceSid') ?? undefined;
@@ -286,6 +321,8 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
     switch (route) {
       case 'GET /__fake/messages':
         return send(response, 200, messages);
+      case 'GET /__fake/verifications':
+        return send(response, 200, verify.verifications);
       case 'GET /__fake/status-callbacks':
         return send(response, 200, statusCallbacks);
       case 'POST /__fake/faults': {
@@ -311,7 +348,9 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       const rawBody = Buffer.concat(chunks).toString('utf8');
       if (request.url?.startsWith('/__fake/')) return handleControl(request, response, rawBody);
       const answer = (): void => {
-        if (request.method === 'POST') handleCreateMessage(request, response, rawBody);
+        if (request.method === 'POST' && request.url?.startsWith('/v2/'))
+          handleVerify(request, response, rawBody);
+        else if (request.method === 'POST') handleCreateMessage(request, response, rawBody);
         else if (request.method === 'GET') handleRead(request, response);
         else send(response, 405, twilioError(405, 20004, 'Method not allowed'));
       };
@@ -328,6 +367,8 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
     messages.length = 0;
     answers.length = 0;
     statusCallbacks.length = 0;
+    verify.reset();
+    offset = 0;
     faults = { ...NO_FAULTS, ...options.faults };
   };
 
@@ -337,13 +378,22 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
   return {
     url: `http://127.0.0.1:${port}`,
     messages,
+    verifications: verify.verifications,
+    verifyRequests: verify.requests,
+    advanceTime: (ms) => {
+      offset += ms;
+    },
     answers,
     statusCallbacks,
     faults: {
       set: (changes) => {
         faults = { ...faults, ...changes };
       },
-      current: () => ({ ...faults, invalidNumbers: [...faults.invalidNumbers] }),
+      current: () => ({
+        ...faults,
+        invalidNumbers: [...faults.invalidNumbers],
+        landlineNumbers: [...faults.landlineNumbers],
+      }),
     },
     settled: async () => {
       await Promise.all([...pendingCallbacks]);

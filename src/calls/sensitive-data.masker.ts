@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { maskSensitiveData } from '../common/sensitive-data';
+import { callsConfig, CallsConfig } from './calls.config';
+
+/**
+ * Masks card numbers, their security codes and US SSNs in the free text the call workflow writes to
+ * Salesforce (case subjects and descriptions, comments, call logs and transcripts), unless
+ * MASK_SENSITIVE_DATA is off. Applied where a write is submitted, so the outbox never stores them, and again
+ * by each handler before it writes, for rows committed before masking was on. Masking masked text changes
+ * nothing.
+ */
+@Injectable()
+export class SensitiveDataMasker {
+  constructor(@Inject(callsConfig.KEY) private readonly config: CallsConfig) {}
+
+  mask(text: string): string {
+    return this.config.maskSensitiveData ? maskSensitiveData(text) : text;
+  }
+
+  /** The transcript and summary of a call report (or anything with those fields). */
+  report<Report extends { transcript?: string; summary?: string }>(report: Report): Report {
+    return {
+      ...report,
+      ...(report.transcript === undefined ? {} : { transcript: this.mask(report.transcript) }),
+      ...(report.summary === undefined ? {} : { summary: this.mask(report.summary) }),
+    };
+  }
+}

@@ -1,0 +1,15 @@
+/** The names of the public tool catalogue (docs/vapi.md, "Tools"), in the order the assistant lists them. */
+export const TOOL_NAMES = [
+  'createSalesforceCase',
+  'lookupCase',
+  'addCaseComment',
+  'updateContact',
+  'sendVerificationCode',
+  'verifyCaller',
+] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** The tools VERIFY_BEFORE may name: all but the two that do the verifying. */
+export const GUARDABLE_TOOLS = TOOL_NAMES.filter(
+  (name) => name !== 'sendVerificationCode' && name !== 'verifyCaller',
+);

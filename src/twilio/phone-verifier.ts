@@ -1,0 +1,12 @@
+/**
+ * The port for one-time codes by SMS (Twilio Verify): proof that the caller holds the phone on file, not just
+ * a caller ID that anyone can present. Adapters throw `PhoneVerificationError` only.
+ */
+export abstract class PhoneVerifier {
+  /** False when no verification service is configured: callers say so instead of failing. */
+  abstract readonly enabled: boolean;
+  /** Texts a one-time code to `to` (E.164). Asked again while a code is pending, the same code goes again. */
+  abstract sendCode(to: string): Promise<void>;
+  /** True when `code` is the pending code of `to` (which is then used up); false when it is not. */
+  abstract checkCode(to: string, code: string): Promise<boolean>;
+}
