@@ -56,7 +56,8 @@ async function measure(
   const line = client.output().trim().split('\n').at(-1) ?? '';
   if (code !== 0)
     throw new Error(`the ack client failed against ${server.label}: ${client.output().slice(-2000)}`);
-  return { ...(JSON.parse(line) as AckClientResult), serverCorePercent: usage.corePercent };
+  // Over the measured seconds: the client's own start-up (loading autocannon) costs the server nothing.
+  return { ...(JSON.parse(line) as AckClientResult), serverCorePercent: (usage.cpuSeconds / seconds) * 100 };
 }
 
 export async function runAckSection(options: BenchOptions, dataDir: string): Promise<SectionResult> {

@@ -14,12 +14,12 @@ import {
 import { serviceMetricLines } from './service-metrics';
 import {
   BURST_SCHEDULE,
+  Expected,
   callDurations,
   CallPlan,
   CallSimulator,
   fallbacksSpoken,
   MESSAGE_KINDS,
-  newExpected,
   newOutcomes,
   pacedSchedule,
   playBurst,
@@ -119,7 +119,7 @@ function latencyTable(
 export async function warmUp(world: World, options: BenchOptions, callers: Caller[]): Promise<string> {
   if (callers.length === 0) return 'no warm-up';
   const recorder = new Recorder();
-  const expected = newExpected('bench-warmup');
+  const expected = new Expected('bench-warmup');
   await playBurst(world, burstSetup(options), callers, true, expected, recorder);
   const drained = await drainAndVerify(world, expected, options.load.drainTimeoutMs);
   return `warm-up ${callers.length} calls before (not in the figures): ${recorder.totalFailed()} failed, ${lostOf(drained.verification)} records missing`;
@@ -162,7 +162,7 @@ export async function runCallSection(
     const loadBefore = loadavg();
     const recorder = new Recorder();
     const outcomes = newOutcomes();
-    const expected = newExpected('bench');
+    const expected = new Expected('bench');
     const sender = new WebhookSender(options.world.secret, recorder);
     const simulator = new CallSimulator(sender, outcomes, expected, options.world.sms);
     const sampler = new ProcessSampler([

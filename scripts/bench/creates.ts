@@ -15,15 +15,7 @@ import {
   statsDelta,
   StatsDelta,
 } from './records';
-import {
-  classifyCaseReply,
-  Expected,
-  newExpected,
-  Recorder,
-  Targets,
-  toolResult,
-  WebhookSender,
-} from './simulator';
+import { classifyCaseReply, Expected, Recorder, Targets, toolResult, WebhookSender } from './simulator';
 import {
   fmt,
   formatTable,
@@ -95,10 +87,8 @@ async function burstOfCreates(
       const verdict = reply === undefined ? undefined : classifyCaseReply(reply, ISSUE.issueType).verdict;
       // The naive handler speaks a record id, not a case number; any answer of its counts.
       if (expected === undefined ? reply !== undefined : verdict === 'spoken') spoken++;
-      if (expected && (answer === undefined || verdict === 'spoken' || verdict === 'deferred')) {
-        expected.cases.set(toolCallId, caller.contactId);
-        if (smsEnabled) expected.sms.set(toolCallId, caller.phoneE164);
-      }
+      if (expected && (answer === undefined || verdict === 'spoken' || verdict === 'deferred'))
+        expected.caseFor(toolCallId, caller, answer !== undefined, smsEnabled);
     }),
   );
   return { wallMs: performance.now() - started, spoken };
@@ -164,13 +154,8 @@ export async function runCreateSection(options: BenchOptions, dataDir: string): 
     const warmupCalls = calls.slice(n);
     const measured = calls.slice(0, n);
     if (warmupCalls.length > 0) {
-      await burstOfCreates(
-        setupSender,
-        toService,
-        warmupCalls,
-        newExpected('bench-warmup'),
-        options.world.sms,
-      );
+      const warmed = new Expected('bench-warmup');
+      await burstOfCreates(setupSender, toService, warmupCalls, warmed, options.world.sms);
       // The naive handler's warm-up failures are its own, not the service's.
       await burstOfCreates(
         new WebhookSender(options.world.secret, new Recorder()),
@@ -179,11 +164,11 @@ export async function runCreateSection(options: BenchOptions, dataDir: string): 
         undefined,
         false,
       );
-      await drainAndVerify(world, newExpected('bench-warmup'), load.drainTimeoutMs);
+      await drainAndVerify(world, warmed, load.drainTimeoutMs);
     }
 
     const loadBefore = loadavg();
-    const expected = newExpected('bench');
+    const expected = new Expected('bench');
     const runPhase = async (
       label: string,
       pool: () => Pool,

@@ -1,6 +1,6 @@
 import { BenchOptions, burstSetup, loadOptionsFor } from './options';
 import { drainAndVerify, duplicatedOf, fakeStats, lostOf, statsDelta, StatsDelta } from './records';
-import { Expected, newExpected, playBurst, Recorder } from './simulator';
+import { Expected, playBurst, Recorder } from './simulator';
 import { formatTable, SectionResult } from './support';
 import { Caller, startWorld, World } from './world';
 
@@ -69,11 +69,11 @@ export async function runEconomySection(options: BenchOptions, dataDir: string):
         callers: world.callers.slice(0, warmup),
         withCase: true,
       };
-      await playGroup(world, options, warm, newExpected('bench-warmup'), recorder);
+      await playGroup(world, options, warm, new Expected('bench-warmup'), recorder);
     }
     const results: { group: Group; delta: StatsDelta; lost: number; duplicated: number }[] = [];
     for (const group of groups) {
-      const expected = newExpected(`bench-${group.key.replace(/\W/g, '-')}`);
+      const expected = new Expected(`bench-${group.key.replace(/\W/g, '-')}`);
       const { delta, verification } = await playGroup(world, options, group, expected, recorder);
       results.push({ group, delta, lost: lostOf(verification), duplicated: duplicatedOf(verification) });
     }

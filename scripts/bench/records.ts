@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import type { SalesforceFakeStats } from '../../test/fakes/salesforce/salesforce-fake';
 import { sleep } from '../processes';
-import type { Expected } from './simulator';
+import type { Expectation, Expected } from './simulator';
 import { formatTable, getJson } from './support';
 import type { World } from './world';
 
@@ -13,11 +13,15 @@ import type { World } from './world';
  */
 
 export interface Tally {
+  /** Acknowledged writes: each must be there exactly once. */
   expected: number;
   found: number;
   lost: number;
   duplicated: number;
   wrongOwner: number;
+  /** Writes after a failed webhook (may be there once), and how many of them are there. */
+  unacknowledged: number;
+  unacknowledgedFound: number;
 }
 
 export interface Verification {
@@ -29,17 +33,31 @@ export interface Verification {
 type SalesforceRecord = Record<string, unknown>;
 
 function tally(
-  expectations: Map<string, string | null>,
+  expectations: Map<string, Expectation>,
   found: Map<string, SalesforceRecord[]>,
   owner: (record: SalesforceRecord) => unknown,
 ): Tally {
-  const result: Tally = { expected: expectations.size, found: 0, lost: 0, duplicated: 0, wrongOwner: 0 };
-  for (const [key, expectedOwner] of expectations) {
+  const result: Tally = {
+    expected: 0,
+    found: 0,
+    lost: 0,
+    duplicated: 0,
+    wrongOwner: 0,
+    unacknowledged: 0,
+    unacknowledgedFound: 0,
+  };
+  for (const [key, expectation] of expectations) {
     const records = found.get(key) ?? [];
-    if (records.length === 0) result.lost++;
-    else result.found++;
+    if (expectation.acknowledged) {
+      result.expected++;
+      if (records.length === 0) result.lost++;
+      else result.found++;
+    } else {
+      result.unacknowledged++;
+      if (records.length > 0) result.unacknowledgedFound++;
+    }
     result.duplicated += Math.max(0, records.length - 1);
-    result.wrongOwner += records.filter((record) => (owner(record) ?? null) !== expectedOwner).length;
+    result.wrongOwner += records.filter((record) => (owner(record) ?? null) !== expectation.owner).length;
   }
   // Records nobody asked for (a tool call id the simulator never sent, or was refused) count as duplicates too.
   for (const [key, records] of found) if (!expectations.has(key)) result.duplicated += records.length;
@@ -131,9 +149,10 @@ export function recordsTable(verification: Verification): string {
     entry.lost,
     entry.duplicated,
     entry.wrongOwner,
+    `${entry.unacknowledgedFound} of ${entry.unacknowledged}`,
   ];
   return formatTable(
-    ['records', 'expected', 'found', 'missing', 'duplicated', 'wrong owner'],
+    ['records', 'acknowledged', 'found', 'missing', 'duplicated', 'wrong owner', 'after a failed webhook'],
     [
       row('Case (one per accepted createSalesforceCase)', verification.cases),
       row('Task (one per call)', verification.tasks),

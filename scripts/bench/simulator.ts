@@ -192,20 +192,38 @@ export function fallbacksSpoken(outcomes: Outcomes): number {
   return outcomes.greetingsGeneric + deferred + askedAccount + refused + other;
 }
 
-/** What the simulated VAPI expects to find afterwards. */
-export interface Expected {
-  /** The tag in the case descriptions of these calls. */
-  marker: string;
-  /** toolCallId → the caller's contact id. */
-  cases: Map<string, string | null>;
-  /** call id → the caller's contact id (null: an unknown number). */
-  tasks: Map<string, string | null>;
-  /** toolCallId → the caller's number, for cases that were promised a text. */
-  sms: Map<string, string>;
+/** One record the simulated VAPI looks for afterwards, and whose it must be. */
+export interface Expectation {
+  /** The contact id (Case, Task) or the number texted (SMS); null: no contact (an unknown number). */
+  owner: string | null;
+  /**
+   * True when the service acknowledged the write (a case spoken or promised, a report answered 200): then it
+   * must be there exactly once. False after a failed webhook: it may or may not have been accepted, so it may be
+   * there once, never twice.
+   */
+  acknowledged: boolean;
 }
 
-export function newExpected(marker: string): Expected {
-  return { marker, cases: new Map(), tasks: new Map(), sms: new Map() };
+/** What the simulated VAPI expects to find afterwards. */
+export class Expected {
+  /** toolCallId → the Case. */
+  readonly cases = new Map<string, Expectation>();
+  /** call id → the call's Task. */
+  readonly tasks = new Map<string, Expectation>();
+  /** toolCallId → the SMS with the case number. */
+  readonly sms = new Map<string, Expectation>();
+
+  /** `marker`: the tag in the case descriptions of these calls. */
+  constructor(readonly marker: string) {}
+
+  caseFor(toolCallId: string, caller: Caller, acknowledged: boolean, smsEnabled: boolean): void {
+    this.cases.set(toolCallId, { owner: caller.contactId, acknowledged });
+    if (smsEnabled) this.sms.set(toolCallId, { owner: caller.phoneE164, acknowledged });
+  }
+
+  taskFor(callId: string, caller: Caller, acknowledged: boolean): void {
+    this.tasks.set(callId, { owner: caller.contactId, acknowledged });
+  }
 }
 
 /** The one result of a single-tool `tool-calls` answer, checked against VAPI's shape. */
@@ -229,11 +247,14 @@ export function classifyCaseReply(
   issueType: (typeof ISSUES)[number]['issueType'],
 ): { verdict: CaseVerdict; caseNumber?: string } {
   const { cases } = ENGLISH;
-  const spoken = /^I've opened case ([\d ]+) for/.exec(reply);
-  if (spoken) {
-    const caseNumber = spoken[1].replace(/ /g, '');
+  // The success sentence around a placeholder case number, from the voice table itself.
+  const [before, after] = cases.opened('\u0000', issueType).split('\u0000');
+  if (reply.startsWith(before)) {
+    const rest = reply.slice(before.length);
+    const end = rest.indexOf(after);
+    const caseNumber = end > 0 ? rest.slice(0, end).replace(/ /g, '') : '';
     const sentence = cases.opened(caseNumber, issueType);
-    if (reply === sentence || reply === `${sentence}${cases.willText}`)
+    if (/^\d+$/.test(caseNumber) && (reply === sentence || reply === `${sentence}${cases.willText}`))
       return { verdict: 'spoken', caseNumber };
   }
   if (reply === cases.queuedWillText || reply === cases.queuedColleagueWillFollowUp)
@@ -326,15 +347,20 @@ export class CallSimulator {
     };
 
     const greeting = JSON.stringify((await send('assistant-request', assistantRequest(call))) ?? {});
+    // Greeted by name: the transient assistant's first message, or the variables for a saved assistant.
+    // Every seeded caller has no open case when the call starts.
+    const byName = JSON.stringify(ENGLISH.assistant.greetKnown(caller.firstName, COMPANY, 0)).slice(1, -1);
     if (
       caller.contactId !== null &&
-      (greeting.includes(`Hi ${caller.firstName},`) || greeting.includes(`"firstName":"${caller.firstName}"`))
+      (greeting.includes(byName) || greeting.includes(`"firstName":"${caller.firstName}"`))
     )
       this.outcomes.greetingsPersonalised++;
     else if (caller.contactId !== null) this.outcomes.greetingsGeneric++;
     heard(
       'bot',
-      caller.contactId ? `Hi ${caller.firstName}, thanks for calling ${COMPANY}.` : 'Thanks for calling.',
+      caller.contactId
+        ? ENGLISH.assistant.greetKnown(caller.firstName, COMPANY, 0)
+        : ENGLISH.assistant.greetUnknown(COMPANY),
     );
     await waitUntil(schedule.inProgress);
     await send('status-update', statusUpdate(call, 'in-progress'));
@@ -358,19 +384,16 @@ export class CallSimulator {
         toolCalls(call, toolCallId, 'createSalesforceCase', { issueType: issue.issueType, description }),
       );
       const reply = toolResult(answer, toolCallId);
-      const promised = () => {
-        this.expected.cases.set(toolCallId, caller.contactId);
-        if (this.smsEnabled) this.expected.sms.set(toolCallId, caller.phoneE164);
-      };
       if (!answer) {
         // The webhook failed (recorded as such); the write may still have been accepted, so it is looked for.
         this.outcomes.cases.unanswered++;
-        promised();
+        this.expected.caseFor(toolCallId, caller, false, this.smsEnabled);
       } else {
         const { verdict } =
           reply === undefined ? { verdict: 'other' as const } : classifyCaseReply(reply, issue.issueType);
         this.outcomes.cases[verdict]++;
-        if (verdict === 'spoken' || verdict === 'deferred') promised();
+        if (verdict === 'spoken' || verdict === 'deferred')
+          this.expected.caseFor(toolCallId, caller, true, this.smsEnabled);
         if (verdict !== 'spoken') {
           const key = reply === undefined ? 'malformed tool-calls answer' : reply.slice(0, 90);
           this.outcomes.fallbackExamples.set(key, (this.outcomes.fallbackExamples.get(key) ?? 0) + 1);
@@ -384,8 +407,8 @@ export class CallSimulator {
     await waitUntil(schedule.ended);
     await send('status-update', statusUpdate(call, 'ended'));
     await waitUntil(schedule.report);
-    this.expected.tasks.set(call.id, caller.contactId);
-    await send('end-of-call-report', endOfCallReport(call, lines, Date.now()));
+    const report = await send('end-of-call-report', endOfCallReport(call, lines, Date.now()));
+    this.expected.taskFor(call.id, caller, report !== undefined);
     this.outcomes.callsCompleted++;
   }
 }
