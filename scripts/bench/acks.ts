@@ -109,6 +109,9 @@ export async function runAckSection(options: BenchOptions, dataDir: string): Pro
     if (warmupSeconds > 0)
       for (const server of servers) await measure(server, secret, connections, warmupSeconds);
     const results = new Map<string, Measured[]>(servers.map((server) => [server.label, []]));
+    const sampler = new ProcessSampler(
+      servers.map((server) => ({ name: server.label, pid: server.child.child.pid })),
+    );
     const ratios: { nest: number; bare: number }[] = [];
     for (let round = 0; round < rounds; round++) {
       const order = servers.map((_, k) => servers[(k + round) % servers.length]);
@@ -122,6 +125,7 @@ export async function runAckSection(options: BenchOptions, dataDir: string): Pro
         bare: rate(servers[2]) / Math.max(rate(servers[1]), 1),
       });
     }
+    const usage = sampler.report(sampler.stop());
     const rows = servers.map((server) => {
       const runs = results.get(server.label) ?? [];
       const of = (pick: (run: Measured) => number) => median(runs.map(pick));
@@ -151,6 +155,7 @@ export async function runAckSection(options: BenchOptions, dataDir: string): Pro
           rows,
         ),
         `voice-crm throughput / NestJS floor: ${toNest.toFixed(2)}; / bare node:http: ${toBare.toFixed(2)} (medians of per-round ratios)`,
+        `servers over all rounds (the autocannon clients count as other work):\n${usage}`,
         failed > 0 ? `acks: FAILED (the service failed ${failed} acknowledgements)` : 'acks: OK',
         '',
       ].join('\n'),

@@ -29,7 +29,7 @@ import {
   VAPI_LIMIT_MS,
   WebhookSender,
 } from './simulator';
-import { fmt, formatTable, percentile, ProcessSampler, SectionResult, usageTable } from './support';
+import { fmt, formatTable, percentile, ProcessSampler, SectionResult } from './support';
 import { Caller, exitedServices, startWorld, World } from './world';
 import { prng } from '../../test/fakes/salesforce/fake-faults';
 
@@ -46,6 +46,8 @@ export type Shape = 'burst' | 'paced';
 
 /** Messages in one call with a case: the bound of a call's time is this many request timeouts. */
 const MESSAGES_PER_CALL = 9;
+/** Above this event-loop delay (p99) of the load generator, its own lateness is part of the latencies. */
+const LATE_GENERATOR_MS = 50;
 
 /** Latency per 5-second window of send time: where in the run the slow answers were. */
 function timelineRows(timeline: [number, number][]): (string | number)[][] {
@@ -218,6 +220,11 @@ export async function runCallSection(
           : '') +
         `; load generator event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
     );
+    if (loopDelay.percentile(99) / 1e6 > LATE_GENERATOR_MS)
+      out.push(
+        `WARNING: the load generator itself ran late (p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms): sends were late ` +
+          'and latencies include its delay; the machine was oversubscribed (see "waited for a CPU" below)',
+      );
     const { spoken, deferred, askedAccount, refused, other, unanswered } = outcomes.cases;
     out.push(
       `heard: greeted by name ${outcomes.greetingsPersonalised}/${calls}; createSalesforceCase spoke the case number ` +
@@ -234,7 +241,7 @@ export async function runCallSection(
         `drained ${(drained.drainMs / 1000).toFixed(1)} s after the last message`,
     );
     out.push(recordsTable(drained.verification));
-    out.push(`processes over calls + drain:\n${usageTable(usage)}`);
+    out.push(`processes over calls + drain:\n${sampler.report(usage)}`);
     const v = drained.verification;
     const problems = [
       recorder.totalFailed() > 0 && `${recorder.totalFailed()} webhooks failed`,

@@ -16,15 +16,7 @@ import {
   StatsDelta,
 } from './records';
 import { classifyCaseReply, Expected, Recorder, Targets, toolResult, WebhookSender } from './simulator';
-import {
-  fmt,
-  formatTable,
-  percentile,
-  ProcessSampler,
-  ProcessUsage,
-  SectionResult,
-  usageTable,
-} from './support';
+import { fmt, formatTable, percentile, ProcessSampler, SectionResult } from './support';
 import { Caller, exitedServices, startWorld } from './world';
 
 /**
@@ -46,7 +38,8 @@ interface CreatePhase {
   wallMs: number;
   spoken: number;
   delta: StatsDelta;
-  usage: ProcessUsage[];
+  /** The processes' table and the machine's load over the phase. */
+  usage: string;
 }
 
 function newCall(caller: Caller): SimulatedCall {
@@ -186,7 +179,7 @@ export async function runCreateSection(options: BenchOptions, dataDir: string): 
         promised,
         options.world.sms,
       );
-      const usage = sampler.stop();
+      const usage = sampler.report(sampler.stop());
       return {
         label,
         recorder,
@@ -231,8 +224,8 @@ export async function runCreateSection(options: BenchOptions, dataDir: string): 
       `Salesforce API calls, voice-crm: ${perCall(ours.delta, n, 'create')}; token requests ${ours.delta.tokenRequests}`,
       `Salesforce API calls, naive: ${perCall(floor.delta, n, 'create')}; token requests ${floor.delta.tokenRequests}`,
       recordsTable(drained.verification),
-      `processes, voice-crm phase:\n${usageTable(ours.usage)}`,
-      `processes, naive phase:\n${usageTable(floor.usage)}`,
+      `processes, voice-crm phase:\n${ours.usage}`,
+      `processes, naive phase:\n${floor.usage}`,
     ];
     const exited = exitedServices(world);
     const failed = ours.recorder.totalFailed() + setupRecorder.totalFailed();
