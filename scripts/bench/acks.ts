@@ -1,137 +1,179 @@
-import { hmacHeaders } from '../../test/fakes/vapi-sender/vapi-signing';
-import autocannon from 'autocannon';
+import { loadavg } from 'node:os';
 import { freePort, startChild, waitForHttp } from '../processes';
-import { createBenchDatabase, formatTable } from './support';
-
-export interface AckResult {
-  label: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  non2xx: number;
-  errors: number;
-}
-
-/** Drives signed `status-update` acknowledgements at `url` with autocannon (loopback only). */
-export async function measureAcks(
-  label: string,
-  url: string,
-  secret: string,
-  options: { connections: number; durationSeconds: number },
-): Promise<AckResult> {
-  const body = JSON.stringify({
-    message: {
-      type: 'status-update',
-      status: 'in-progress',
-      call: { id: 'bench-call-1', customer: { number: '+14155550100' }, phoneCallProviderId: 'CAbench' },
-      timestamp: Date.now(),
-    },
-  });
-  // One signature for the whole run: it stays inside the 300 s window for runs shorter than that.
-  const signed = hmacHeaders(secret, body);
-  const result = await autocannon({
-    url: `${url}/vapi/webhook`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signed },
-    body,
-    connections: options.connections,
-    duration: options.durationSeconds,
-  });
-  return {
-    label,
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
-export interface AckSectionOptions {
-  secret: string;
-  connections: number;
-  durationSeconds: number;
-  logLevel: string;
-  database: 'sqlite' | 'postgres';
-  postgresUrl: string;
-  dataDir: string;
-  /** Node flags for the service process (profiling). */
-  serviceNodeArgs: string[];
-}
+import type { AckClientResult } from './ack-client';
+import type { BenchOptions } from './options';
+import { createBenchDatabase, formatTable, ProcessSampler, SectionResult } from './support';
+import type { Child } from './world';
 
 /**
- * Section "acks": signed `status-update` acknowledgements through the real service (child process, production
- * logging to /dev/null) beside a bare node:http server doing the same HMAC check (the floor), with the ratio.
- * Returns false when the service failed any acknowledgement.
+ * Section "acks": signed `status-update` acknowledgements, side by side in one run, through
+ * - the real service (child process, production logging to /dev/null),
+ * - the smallest NestJS + Fastify + rawBody app doing the same signature check (nest-floor-server.ts), the floor
+ *   the service is measured against,
+ * - a bare node:http server doing the same check (bare-ack-server.ts), the machine's ceiling,
+ * each driven by autocannon from a separate client process (ack-client.ts). Rounds rotate the order, so drift
+ * of a shared machine falls on every server; the figures are the medians over rounds.
  */
-export async function runAckSection(options: AckSectionOptions): Promise<boolean> {
-  const { secret, connections, durationSeconds } = options;
-  const database = await createBenchDatabase(options.database, options.dataDir, 'acks', options.postgresUrl);
-  const [servicePort, barePort] = [await freePort(), await freePort()];
+
+interface Server {
+  label: string;
+  url: string;
+  child: Child;
+}
+
+interface Measured extends AckClientResult {
+  serverCorePercent: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** One autocannon run from its own process; the server's CPU is sampled meanwhile. */
+async function measure(
+  server: Server,
+  secret: string,
+  connections: number,
+  seconds: number,
+): Promise<Measured> {
+  const sampler = new ProcessSampler([{ name: server.label, pid: server.child.child.pid }]);
+  const client = startChild('scripts/bench/ack-client.js', {
+    BENCH_ACK_URL: server.url,
+    BENCH_ACK_CONNECTIONS: String(connections),
+    BENCH_ACK_SECONDS: String(seconds),
+    VAPI_WEBHOOK_SECRET: secret,
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => client.child.kill('SIGKILL'), (seconds + 60) * 1000);
+    client.child.once('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  const [usage] = sampler.stop();
+  const line = client.output().trim().split('\n').at(-1) ?? '';
+  if (code !== 0)
+    throw new Error(`the ack client failed against ${server.label}: ${client.output().slice(-2000)}`);
+  // Over the measured seconds: the client's own start-up (loading autocannon) costs the server nothing.
+  return { ...(JSON.parse(line) as AckClientResult), serverCorePercent: (usage.cpuSeconds / seconds) * 100 };
+}
+
+export async function runAckSection(options: BenchOptions, dataDir: string): Promise<SectionResult> {
+  const { secret } = options.world;
+  const { connections, seconds, rounds, warmupSeconds } = options.acks;
+  const database = await createBenchDatabase(
+    options.world.database,
+    dataDir,
+    'acks',
+    options.world.postgresUrl,
+  );
+  const [servicePort, nestPort, barePort] = [await freePort(), await freePort(), await freePort()];
   const service = startChild(
     'src/main.js',
     {
       PORT: String(servicePort),
-      LOG_LEVEL: options.logLevel,
+      LOG_LEVEL: options.world.logLevel,
       DATABASE_URL: database.url,
       VAPI_WEBHOOK_SECRET: secret,
-      VAPI_SERVER_CREDENTIAL_ID: 'bench-webhook-credential',
+      // Acknowledgements never reach Salesforce: a login URL where nothing listens.
       SALESFORCE_AUTH_FLOW: 'client_credentials',
       SALESFORCE_LOGIN_URL: 'http://127.0.0.1:9',
       SALESFORCE_CLIENT_ID: 'bench',
       SALESFORCE_CLIENT_SECRET: 'bench',
       RECONCILER_ENABLED: 'false',
+      VAPI_SERVER_CREDENTIAL_ID: 'bench-webhook-credential',
+      STARTUP_CHECKS: 'false',
       SHUTDOWN_DRAIN_DELAY_MS: '0',
+      ...options.world.serviceEnv,
     },
-    { discardStdout: true, nodeArgs: options.serviceNodeArgs },
+    { discardStdout: true, nodeArgs: options.world.serviceNodeArgs },
   );
+  const nest = startChild('scripts/bench/nest-floor-server.js', {
+    PORT: String(nestPort),
+    VAPI_WEBHOOK_SECRET: secret,
+  });
   const bare = startChild('scripts/bench/bare-ack-server.js', {
     PORT: String(barePort),
     VAPI_WEBHOOK_SECRET: secret,
   });
+  const servers: Server[] = [
+    { label: 'NestJS + Fastify + rawBody + HMAC (floor)', url: `http://127.0.0.1:${nestPort}`, child: nest },
+    { label: 'bare node:http + HMAC', url: `http://127.0.0.1:${barePort}`, child: bare },
+    { label: 'voice-crm /vapi/webhook', url: `http://127.0.0.1:${servicePort}`, child: service },
+  ];
   try {
-    await waitForHttp(`http://127.0.0.1:${servicePort}/health/live`, 60_000, service);
-    await waitForHttp(`http://127.0.0.1:${barePort}/`, 30_000, bare);
-    const measured = { connections, durationSeconds };
-    // Warm-up, then the measured runs, the floor first so both see the same machine state.
-    await measureAcks('warm-up', `http://127.0.0.1:${servicePort}`, secret, {
-      connections,
-      durationSeconds: 2,
+    await Promise.all(
+      servers.map((server) => waitForHttp(`${server.url}/health/live`, 90_000, server.child)),
+    );
+    const loadBefore = loadavg();
+    if (warmupSeconds > 0)
+      for (const server of servers) await measure(server, secret, connections, warmupSeconds);
+    const results = new Map<string, Measured[]>(servers.map((server) => [server.label, []]));
+    const sampler = new ProcessSampler(
+      servers.map((server) => ({ name: server.label, pid: server.child.child.pid })),
+    );
+    const ratios: { nest: number; bare: number }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = servers.map((_, k) => servers[(k + round) % servers.length]);
+      const inRound = new Map<string, Measured>();
+      for (const server of order)
+        inRound.set(server.label, await measure(server, secret, connections, seconds));
+      for (const [label, result] of inRound) results.get(label)?.push(result);
+      const rate = (server: Server) => inRound.get(server.label)?.requestsPerSecond ?? 0;
+      ratios.push({
+        nest: rate(servers[2]) / Math.max(rate(servers[0]), 1),
+        bare: rate(servers[2]) / Math.max(rate(servers[1]), 1),
+      });
+    }
+    const usage = sampler.report(sampler.stop());
+    const rows = servers.map((server) => {
+      const runs = results.get(server.label) ?? [];
+      const of = (pick: (run: Measured) => number) => median(runs.map(pick));
+      return [
+        server.label,
+        of((run) => run.requestsPerSecond).toFixed(0),
+        of((run) => run.p50Ms).toFixed(1),
+        of((run) => run.p99Ms).toFixed(1),
+        runs.reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0),
+        of((run) => run.serverCorePercent).toFixed(0),
+        runs.map((run) => run.requestsPerSecond.toFixed(0)).join(' '),
+      ];
     });
-    const floor = await measureAcks(
-      'bare node:http + HMAC',
-      `http://127.0.0.1:${barePort}`,
-      secret,
-      measured,
-    );
-    const ours = await measureAcks(
-      'voice-crm /vapi/webhook',
-      `http://127.0.0.1:${servicePort}`,
-      secret,
-      measured,
-    );
-    const row = (result: AckResult) => [
-      result.label,
-      result.requestsPerSecond.toFixed(0),
-      result.p50Ms.toFixed(1),
-      result.p99Ms.toFixed(1),
-      result.non2xx + result.errors,
-    ];
-    process.stdout.write(
-      `\n== acks: signed status-update, ${connections} connections, ${durationSeconds} s each, ${database.label}\n`,
+    const toNest = median(ratios.map((ratio) => ratio.nest));
+    const toBare = median(ratios.map((ratio) => ratio.bare));
+    const failed = (results.get(servers[2].label) ?? []).reduce(
+      (sum, run) => sum + run.non2xx + run.errors + run.timeouts,
+      0,
     );
     process.stdout.write(
-      `${formatTable(['server', 'req/s', 'p50 ms', 'p99 ms', 'failed'], [row(floor), row(ours)])}\n`,
+      [
+        `\n== acks: signed status-update, autocannon from a separate process, ${connections} connections, ` +
+          `${rounds} round${rounds > 1 ? 's' : ''} of ${seconds} s per server (order rotated), medians; ${database.label}; ` +
+          `load average at start ${loadBefore.map((v) => v.toFixed(2)).join(' ')}`,
+        formatTable(
+          ['server', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'server CPU %', 'req/s per round'],
+          rows,
+        ),
+        `voice-crm throughput / NestJS floor: ${toNest.toFixed(2)}; / bare node:http: ${toBare.toFixed(2)} (medians of per-round ratios)`,
+        `servers over all rounds (the autocannon clients count as other work):\n${usage}`,
+        failed > 0 ? `acks: FAILED (the service failed ${failed} acknowledgements)` : 'acks: OK',
+        '',
+      ].join('\n'),
     );
-    process.stdout.write(
-      `ratio voice-crm / floor: throughput ${(ours.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}, ` +
-        `p99 ${(ours.p99Ms / Math.max(floor.p99Ms, 0.001)).toFixed(2)}\n`,
-    );
-    const failed = ours.non2xx + ours.errors;
-    if (failed > 0) process.stdout.write(`FAILED: the service failed ${failed} acknowledgements\n`);
-    return failed === 0;
+    return {
+      ok: failed === 0,
+      summary: [
+        [
+          'acks: voice-crm / NestJS floor / bare node:http, req/s',
+          `${rows[2][1]} / ${rows[0][1]} / ${rows[1][1]}; p99 ${rows[2][3]} / ${rows[0][3]} / ${rows[1][3]} ms`,
+        ],
+        ['acks: voice-crm throughput / NestJS floor', toNest.toFixed(2)],
+      ],
+    };
   } finally {
-    await Promise.all([service.stop(), bare.stop()]);
+    await Promise.all(servers.map((server) => server.child.stop()));
     await database.drop();
   }
 }

@@ -1,10 +1,9 @@
 /**
- * The floor for the webhook benchmark: a bare `node:http` server doing the same work as our webhook for a
- * `status-update` (read the body, check the HMAC over `{timestamp}.{body}` in constant time with the timestamp
- * window, parse the JSON, answer `{}`), and nothing else.
+ * A floor for the webhook benchmark: a bare `node:http` server doing the same work as our webhook for a
+ * `status-update` (read the body, check the signature, parse the JSON, answer `{}`), and nothing else.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import { validVapiSignature } from './floor-signature';
 
 const secret = process.env.VAPI_WEBHOOK_SECRET ?? '';
 const port = Number(process.env.PORT ?? 0);
@@ -14,13 +13,7 @@ const server = createServer((request, response) => {
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const body = Buffer.concat(chunks);
-    const signature = String(request.headers['x-signature'] ?? '');
-    const timestamp = String(request.headers['x-timestamp'] ?? '');
-    const sentAt = Number(timestamp);
-    const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
-    const given = Buffer.from(signature, 'hex');
-    const fresh = Math.abs(Date.now() - (sentAt >= 1e12 ? sentAt : sentAt * 1000)) <= 300_000;
-    if (!fresh || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!validVapiSignature(secret, request.headers, body)) {
       response.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
       return;
     }
@@ -29,8 +22,6 @@ const server = createServer((request, response) => {
   });
 });
 
-server.listen(port, '127.0.0.1', () => {
-  const address = server.address();
-  process.stdout.write(`listening ${typeof address === 'object' && address ? address.port : port}\n`);
-});
+// The service's accept queue (src/main.ts): a burst of connections must not overflow the floor's either.
+server.listen({ port, host: '127.0.0.1', backlog: 4096 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

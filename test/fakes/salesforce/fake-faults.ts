@@ -15,6 +15,8 @@ export interface FaultRequestInfo {
 export interface FaultSettings {
   /** Delay before a matched data request is handled. */
   latencyMs?: number;
+  /** Adds a delay uniform in [0, latencyJitterMs) to `latencyMs` (seeded like `errorRate`, from its own PRNG). */
+  latencyJitterMs?: number;
   /** 503 with an error array. */
   outage?: boolean;
   /** Share (0..1) of matched requests answered 500 UNKNOWN_EXCEPTION. */
@@ -56,11 +58,16 @@ export function prng(seed: number): () => number {
 export class FaultState {
   private settings: Omit<FaultSettings, 'errorSeed'> = {};
   private random = prng(DEFAULT_SEED);
+  /** Apart from `random`, so setting a jitter leaves the error sequence of a seed unchanged. */
+  private jitter = prng(DEFAULT_SEED + 1);
 
   set(changes: FaultSettings): void {
     const { errorSeed, ...rest } = changes;
     if (rest.errorRate !== undefined && !(rest.errorRate >= 0 && rest.errorRate <= 1)) {
       throw new RangeError('errorRate must be between 0 and 1');
+    }
+    if (rest.latencyJitterMs !== undefined && !(rest.latencyJitterMs >= 0)) {
+      throw new RangeError('latencyJitterMs must be 0 or more');
     }
     if (
       rest.loseResponses !== undefined &&
@@ -75,6 +82,7 @@ export class FaultState {
   clear(): void {
     this.settings = {};
     this.random = prng(DEFAULT_SEED);
+    this.jitter = prng(DEFAULT_SEED + 1);
   }
 
   current(): Readonly<Omit<FaultSettings, 'errorSeed'>> {
@@ -90,7 +98,9 @@ export class FaultState {
   }
 
   latencyMs(request: FaultRequestInfo): number {
-    return this.applies(request) ? (this.settings.latencyMs ?? 0) : 0;
+    if (!this.applies(request)) return 0;
+    const jitter = this.settings.latencyJitterMs ?? 0;
+    return (this.settings.latencyMs ?? 0) + (jitter > 0 ? Math.floor(this.jitter() * jitter) : 0);
   }
 
   hangs(request: FaultRequestInfo): boolean {

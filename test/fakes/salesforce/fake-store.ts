@@ -50,6 +50,8 @@ export function recordUrl(apiVersion: string, type: string, id: string): string 
   return `/services/data/v${apiVersion}/sobjects/${type}/${id}`;
 }
 
+/** SOSL matches phones on at least seven digits (sosl-parser.ts), so equal matches share their last seven. */
+const PHONE_TAIL_DIGITS = 7;
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -60,6 +62,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export class FakeStore {
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
   private readonly uniqueIndex = new Map<string, Map<string, string>>();
+  /**
+   * Lookup indexes that keep the fake fast with tens of thousands of records (the bench): record ids by the
+   * value of a reference field (`Case.ContactId`), and by the last seven digits of a phone in any SOSL snapshot.
+   * Entries are only ever added, so they give a superset: every candidate still goes through the real filter.
+   */
+  private readonly referenceIndex = new Map<string, Map<string, Set<string>>>();
+  private readonly phoneTailIndex = new Map<string, Map<string, Set<string>>>();
   private undoLog: (() => void)[] | undefined;
   private transactionDepth = 0;
   private sequence = 0;
@@ -80,6 +89,8 @@ export class FakeStore {
     this.duplicateRules.reset();
     for (const table of this.tables.values()) table.clear();
     this.uniqueIndex.clear();
+    this.referenceIndex.clear();
+    this.phoneTailIndex.clear();
     this.sequence = 0;
     this.nextCaseNumber = 1000;
   }
@@ -115,6 +126,28 @@ export class FakeStore {
   findByExternalId(def: ObjectDef, field: FieldDef, value: string): StoredRecord | undefined {
     const id = this.uniqueIndex.get(`${def.name}.${field.name}`)?.get(value.toLowerCase());
     return id ? this.tables.get(def.name)!.get(id) : undefined;
+  }
+
+  /** A superset of the records of `type` whose reference `field` holds `id` (canonical 18 characters). */
+  withReference(type: string, field: string, id: string): StoredRecord[] {
+    return this.candidates(type, this.referenceIndex.get(`${type}.${field}`)?.get(id));
+  }
+
+  /** A superset of the records of `type` with a phone, in any SOSL snapshot, ending in the same seven digits. */
+  withPhoneTail(type: string, digits: string): StoredRecord[] {
+    if (digits.length < PHONE_TAIL_DIGITS) return [];
+    return this.candidates(type, this.phoneTailIndex.get(type)?.get(digits.slice(-PHONE_TAIL_DIGITS)));
+  }
+
+  private candidates(type: string, ids: Set<string> | undefined): StoredRecord[] {
+    const table = this.tables.get(type);
+    if (!table || !ids) return [];
+    const found: StoredRecord[] = [];
+    for (const id of ids) {
+      const record = table.get(id);
+      if (record) found.push(record);
+    }
+    return found.sort((a, b) => a.seq - b.seq);
   }
 
   /** The field values SOSL can see now, or undefined while the record is not yet indexed. */
@@ -483,6 +516,7 @@ export class FakeStore {
     const previous = table.get(record.id);
     table.set(record.id, record);
     this.reindexUnique(previous, record);
+    this.indexLookups(record);
     this.undoLog?.push(() => {
       if (previous) table.set(record.id, previous);
       else table.delete(record.id);
@@ -498,6 +532,29 @@ export class FakeStore {
       table.set(record.id, record);
       this.reindexUnique(undefined, record);
     });
+  }
+
+  private indexLookups(record: StoredRecord): void {
+    const def = this.schema.object(record.type)!;
+    const add = (indexes: Map<string, Map<string, Set<string>>>, key: string, value: string) => {
+      let byValue = indexes.get(key);
+      if (!byValue) indexes.set(key, (byValue = new Map()));
+      let ids = byValue.get(value);
+      if (!ids) byValue.set(value, (ids = new Set()));
+      ids.add(record.id);
+    };
+    for (const field of def.fields) {
+      if (field.type === 'reference') {
+        const value = record.fields[field.name];
+        if (typeof value === 'string') add(this.referenceIndex, `${def.name}.${field.name}`, value);
+      } else if (field.type === 'phone') {
+        for (const entry of record.index) {
+          const digits = String(entry.fields[field.name] ?? '').replace(/\D/g, '');
+          if (digits.length >= PHONE_TAIL_DIGITS)
+            add(this.phoneTailIndex, def.name, digits.slice(-PHONE_TAIL_DIGITS));
+        }
+      }
+    }
   }
 
   private reindexUnique(before: StoredRecord | undefined, after: StoredRecord | undefined): void {

@@ -1,4 +1,5 @@
 import { SalesforceFake, SalesforceFakeStats, startSalesforceFake } from './salesforce-fake';
+import { FaultState } from './fake-faults';
 import { API, apiClient, ApiClient, requestToken } from './spec-helpers';
 
 let fake: SalesforceFake;
@@ -86,6 +87,19 @@ describe('fault injection', () => {
       fetch(`${fake.url}${API}/sobjects/Case/describe`, { signal: AbortSignal.timeout(200) }),
     ).rejects.toThrow();
     expect((await api.call('GET', '/limits')).status).toBe(200);
+  });
+
+  it('should add a jitter within [latencyMs, latencyMs + latencyJitterMs) to the delay', () => {
+    const faults = new FaultState();
+    const request = { method: 'GET', path: `${API}/query?q=x`, kind: 'query' as const };
+    faults.set({ latencyMs: 40, latencyJitterMs: 20 });
+    const delays = Array.from({ length: 200 }, () => faults.latencyMs(request));
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(40);
+    expect(Math.max(...delays)).toBeLessThan(60);
+    expect(new Set(delays).size).toBeGreaterThan(10);
+    faults.set({ latencyJitterMs: 0 });
+    expect(faults.latencyMs(request)).toBe(40);
+    expect(() => faults.set({ latencyJitterMs: -1 })).toThrow(RangeError);
   });
 
   it('should hold a hung request open without answering until close', async () => {

@@ -78,8 +78,26 @@ export class SoqlEngine {
     const paths = this.selectPaths(def, query.fields);
     const filter = this.compile(def, query);
     if (def.name === 'ContentDocumentLink') this.requireLinkFilter(query.where);
-    const rows = this.select(def, filter, this.store.all(def.name));
+    const rows = this.select(def, filter, this.indexed(def, query.where) ?? this.store.all(def.name));
     return { totalSize: rows.length, done: true, records: rows.map((r) => this.shape(r, paths, apiVersion)) };
+  }
+
+  /**
+   * The records an index narrows the query to, when its filter requires `Id = '…'` or `<reference> = '…'` (alone
+   * or in a top-level AND): a superset that `select` filters as usual. Undefined: every record is a candidate.
+   */
+  private indexed(def: ObjectDef, where: Condition | undefined): StoredRecord[] | undefined {
+    const conjuncts = where === undefined ? [] : where.kind === 'and' ? where.operands : [where];
+    for (const condition of conjuncts) {
+      if (condition.kind !== 'compare' || condition.op !== '=' || condition.value.kind !== 'string') continue;
+      const path = this.resolve(def, condition.field);
+      if (path.hops.length > 0 || categoryOf(path.field.type) !== 'id') continue;
+      const id = this.normalizedLiteral(condition.value, 'id');
+      if (path.field.type === 'reference') return this.store.withReference(def.name, path.field.name, id);
+      const record = this.store.get(def.name, id);
+      return record ? [record] : [];
+    }
+    return undefined;
   }
 
   objectFor(name: string, pos: number): ObjectDef {

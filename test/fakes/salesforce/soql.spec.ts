@@ -117,6 +117,24 @@ describe('SOQL queries', () => {
     expect(since.body.records.map((r: { Subject: string }) => r.Subject)).toEqual(['c', 'd']);
   });
 
+  it('should find records by Id and by a reference id as it is now, after the reference changed', async () => {
+    const jane = fake.insert('Contact', { LastName: 'Jane' });
+    const john = fake.insert('Contact', { LastName: 'John' });
+    const caseId = fake.insert('Case', { Subject: 'moved', ContactId: jane });
+    fake.insert('Case', { Subject: 'stays', ContactId: jane });
+    expect((await api.call('PATCH', `/sobjects/Case/${caseId}`, { ContactId: john })).status).toBe(204);
+    const subjects = async (soql: string) =>
+      ((await api.query(soql)).body.records as { Subject: string }[]).map((r) => r.Subject);
+    expect(await subjects(`SELECT Subject FROM Case WHERE ContactId = '${jane}'`)).toEqual(['stays']);
+    expect(
+      await subjects(
+        `SELECT Subject FROM Case WHERE ContactId = '${john.slice(0, 15)}' AND IsClosed = false`,
+      ),
+    ).toEqual(['moved']);
+    expect(await subjects(`SELECT Subject FROM Case WHERE Id = '${caseId.slice(0, 15)}'`)).toEqual(['moved']);
+    expect(await subjects(`SELECT Subject FROM Case WHERE Id = '${jane}'`)).toEqual([]);
+  });
+
   it('should match LIKE with % and _ wildcards, and escaped ones literally', async () => {
     fake.insert('Case', { Subject: 'Call [vc:k_1] note' });
     fake.insert('Case', { Subject: 'Call [vc:kx1] note' });

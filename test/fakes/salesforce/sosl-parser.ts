@@ -137,8 +137,13 @@ export class SoslEngine {
         spec.fields ?? [{ parts: ['Id'], pos: spec.pos }],
       );
       const filter: CompiledFilter = this.soql.compile(def, spec);
-      // The index lags writes: match on what has been indexed, answer with the current values.
-      const hits = this.store.all(def.name).filter((record) => {
+      // The index lags writes: match on what has been indexed, answer with the current values. A phone search
+      // only looks at records whose phone ends in the same digits (a superset, filtered below).
+      const pool =
+        search.scope === 'PHONE'
+          ? this.store.withPhoneTail(def.name, digitsOf(search.term))
+          : this.store.all(def.name);
+      const hits = pool.filter((record) => {
         const indexed = this.store.searchableFields(record);
         return indexed !== undefined && matcher(def, indexed);
       });
