@@ -1,6 +1,6 @@
 import { StartupChecksService } from '../src/health/startup-checks.service';
 import { startApp } from './support/app-harness';
-import { startCallWorld, TWILIO_TOKEN } from './support/call-harness';
+import { startCallWorld, TWILIO_TOKEN, VERIFY_SERVICE_SID } from './support/call-harness';
 
 interface CheckLine {
   event?: string;
@@ -14,10 +14,11 @@ const checkLines = (lines: string[]): CheckLine[] =>
   lines.map((line) => JSON.parse(line) as CheckLine).filter((line) => line.event === 'setup_check');
 
 describe('set-up checks at start-up (e2e)', () => {
-  it('should log a refused Salesforce secret with its fix once, name no secret, and still serve', async () => {
+  it('should log a refused Salesforce secret with its fix once, check the Verify service, name no secret, and still serve', async () => {
     const world = await startCallWorld({
       STARTUP_CHECKS: 'true',
       SALESFORCE_CLIENT_SECRET: 'a-wrong-secret-0123',
+      TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
     });
     try {
       await world.app.app.get(StartupChecksService).done;
@@ -27,6 +28,13 @@ describe('set-up checks at start-up (e2e)', () => {
       expect(live.status).toBe(200);
       expect(lines.map(({ vendor, status }) => `${vendor} ${status}`)).toEqual(
         expect.arrayContaining(['salesforce fail', 'twilio pass']),
+      );
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          vendor: 'twilio',
+          check: 'Verify service TWILIO_VERIFY_SERVICE_SID',
+          status: 'pass',
+        }),
       );
       expect(lines.find((line) => line.vendor === 'salesforce' && line.status === 'fail')?.fix).toContain(
         'SALESFORCE_CLIENT_SECRET',

@@ -16,6 +16,9 @@ class StubVerifier extends PhoneVerifier {
   checkCode(): Promise<boolean> {
     return Promise.resolve(false);
   }
+  checkSetup(): Promise<[]> {
+    return Promise.resolve([]);
+  }
 }
 
 const voice = new CallVoice();

@@ -15,6 +15,8 @@ import { DatabaseTokenStore } from '../store/database-token-store';
 import { createDatabase } from '../store/database.factory';
 import { storeConfig, StoreConfig } from '../store/store.config';
 import { twilioConfig, TwilioConfig } from '../twilio/twilio.config';
+import { createPhoneVerifier } from '../twilio/twilio.module';
+import { TwilioPhoneVerifier } from '../twilio/twilio-phone.verifier';
 import { TwilioSetupCheck } from '../twilio/twilio-setup.check';
 import { VapiHttpApiClient } from '../vapi/api/vapi-http-api.client';
 import { TRANSIENT_CREDENTIAL_RULE, vapiConfig } from '../vapi/vapi.config';
@@ -76,14 +78,12 @@ async function salesforceSection(
   }
 }
 
-function twilioSection(twilio: TwilioConfig): Promise<SetupCheckResult[]> {
+async function twilioSection(twilio: TwilioConfig): Promise<SetupCheckResult[]> {
   const { accountSid, authToken } = twilio;
   if (!accountSid || !authToken) {
-    return Promise.resolve([
-      skip('Twilio', 'not configured: no SMS confirmations, and VAPI cannot import the number'),
-    ]);
+    return [skip('Twilio', 'not configured: no SMS confirmations, and VAPI cannot import the number')];
   }
-  return new TwilioSetupCheck({
+  const results = await new TwilioSetupCheck({
     accountSid,
     authToken,
     fromNumber: twilio.fromNumber,
@@ -92,6 +92,12 @@ function twilioSection(twilio: TwilioConfig): Promise<SetupCheckResult[]> {
     messagingApiUrl: twilio.messagingApiUrl,
     timeoutMs: twilio.timeoutMs,
   }).run();
+  const verifier = createPhoneVerifier(twilio);
+  try {
+    return [...results, ...(await verifier.checkSetup())];
+  } finally {
+    if (verifier instanceof TwilioPhoneVerifier) await verifier.onModuleDestroy();
+  }
 }
 
 async function vapiSection(deployment: DeploymentConfig): Promise<SetupCheckResult[]> {

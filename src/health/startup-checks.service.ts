@@ -8,6 +8,7 @@ import {
 import { fail, SetupCheckResult } from '../common/setup-check';
 import { appConfig, AppConfig } from '../config/app.config';
 import { SalesforceClient } from '../salesforce/salesforce.client';
+import { PhoneVerifier } from '../twilio/phone-verifier';
 import { SmsSender } from '../twilio/sms-sender';
 
 /**
@@ -26,6 +27,7 @@ export class StartupChecksService implements OnApplicationBootstrap, BeforeAppli
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly salesforce: SalesforceClient,
     private readonly sms: SmsSender,
+    private readonly verifier: PhoneVerifier,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,6 +35,7 @@ export class StartupChecksService implements OnApplicationBootstrap, BeforeAppli
     this.done = Promise.all([
       this.report('salesforce', () => this.salesforce.checkSetup()),
       this.report('twilio', () => this.sms.checkSetup()),
+      ...(this.verifier.enabled ? [this.report('twilio', () => this.verifier.checkSetup())] : []),
     ]).then(() => undefined);
   }
 

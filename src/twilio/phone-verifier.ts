@@ -1,3 +1,5 @@
+import { SetupCheckResult } from '../common/setup-check';
+
 /**
  * The port for one-time codes by SMS (Twilio Verify): proof that the caller holds the phone on file, not just
  * a caller ID that anyone can present. Adapters throw `PhoneVerificationError` only.
@@ -9,4 +11,6 @@ export abstract class PhoneVerifier {
   abstract sendCode(to: string): Promise<void>;
   /** True when `code` is the pending code of `to` (which is then used up); false when it is not. */
   abstract checkCode(to: string, code: string): Promise<boolean>;
+  /** The `npm run doctor` check of the Verify service (reads only; nothing is sent to anyone). */
+  abstract checkSetup(): Promise<SetupCheckResult[]>;
 }

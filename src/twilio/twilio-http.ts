@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { parseJsonObject } from '../common/json-object';
 
 /**
  * The wire format Twilio's REST APIs share (Messages and Verify): form-encoded POSTs with Basic auth, JSON
@@ -16,25 +17,41 @@ export function basicAuthorization(accountSid: string, authToken: string): strin
   return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
 }
 
-/** One POST; a transport failure (timeout, refused connection) is thrown as it is, for the caller to map. */
-export async function postTwilioForm(options: {
+interface TwilioRequestOptions {
   url: string;
   authorization: string;
-  form: URLSearchParams;
   dispatcher: Dispatcher;
   timeoutMs: number;
-}): Promise<TwilioAnswer> {
+}
+
+/** One POST; a transport failure (timeout, refused connection) is thrown as it is, for the caller to map. */
+export function postTwilioForm(
+  options: TwilioRequestOptions & { form: URLSearchParams },
+): Promise<TwilioAnswer> {
+  return twilioRequest('POST', options, options.form.toString());
+}
+
+/** One GET (the reads of the set-up checks); transport failures are thrown as they are. */
+export function getTwilioJson(options: TwilioRequestOptions): Promise<TwilioAnswer> {
+  return twilioRequest('GET', options);
+}
+
+async function twilioRequest(
+  method: 'GET' | 'POST',
+  options: TwilioRequestOptions,
+  form?: string,
+): Promise<TwilioAnswer> {
   const response = await request(options.url, {
-    method: 'POST',
+    method,
     dispatcher: options.dispatcher,
     signal: AbortSignal.timeout(options.timeoutMs),
     headers: {
       authorization: options.authorization,
-      'content-type': 'application/x-www-form-urlencoded',
+      ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
       accept: 'application/json',
       'user-agent': 'voice-crm',
     },
-    body: options.form.toString(),
+    body: form,
   });
   const text = await response.body.text();
   return { status: response.statusCode, body: parseJsonObject(text) };
@@ -55,15 +72,4 @@ export function describeTwilioError(answer: TwilioAnswer): {
     describe: (what) =>
       `${what}: HTTP ${answer.status}${twilioCode === undefined ? '' : `, Twilio code ${twilioCode}`}${moreInfo}`,
   };
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

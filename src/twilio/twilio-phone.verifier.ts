@@ -1,7 +1,9 @@
 import { OnModuleDestroy } from '@nestjs/common';
 import { Agent, type Dispatcher } from 'undici';
 import { noAnswerError } from '../common/transport-failure';
+import { SetupCheckResult, skip } from '../common/setup-check';
 import { PhoneVerifier } from './phone-verifier';
+import { checkVerifyService, VerifyServiceCheckOptions } from './twilio-setup.check';
 import { PhoneVerificationError, PhoneVerificationErrorCode } from './twilio.errors';
 import { basicAuthorization, describeTwilioError, postTwilioForm, TwilioAnswer } from './twilio-http';
 
@@ -34,6 +36,7 @@ const CODE_BY_TWILIO_CODE: Record<number, PhoneVerificationErrorCode> = {
  */
 export class TwilioPhoneVerifier extends PhoneVerifier implements OnModuleDestroy {
   readonly enabled = true;
+  private readonly check: Omit<VerifyServiceCheckOptions, 'dispatcher'>;
   private readonly serviceUrl: string;
   private readonly authorization: string;
   private readonly timeoutMs: number;
@@ -47,6 +50,12 @@ export class TwilioPhoneVerifier extends PhoneVerifier implements OnModuleDestro
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 8 });
+    const { accountSid, authToken, serviceSid, apiUrl } = options;
+    this.check = { accountSid, authToken, serviceSid, apiUrl, timeoutMs: this.timeoutMs };
+  }
+
+  async checkSetup(): Promise<SetupCheckResult[]> {
+    return [await checkVerifyService({ ...this.check, dispatcher: this.dispatcher })];
   }
 
   async sendCode(to: string): Promise<void> {
@@ -123,6 +132,15 @@ export class DisabledPhoneVerifier extends PhoneVerifier {
 
   checkCode(): Promise<boolean> {
     return Promise.reject(notConfigured());
+  }
+
+  checkSetup(): Promise<SetupCheckResult[]> {
+    return Promise.resolve([
+      skip(
+        'Verify service',
+        'TWILIO_VERIFY_SERVICE_SID not set: callers cannot be verified by a one-time code',
+      ),
+    ]);
   }
 }
 

@@ -1,5 +1,6 @@
 import { startTwilioFake, TwilioFake, TwilioFakeOptions } from '../../test/fakes/twilio/twilio-fake';
-import { TwilioSetupCheck, TwilioSetupCheckOptions } from './twilio-setup.check';
+import { Agent } from 'undici';
+import { checkVerifyService, TwilioSetupCheck, TwilioSetupCheckOptions } from './twilio-setup.check';
 import { messagingApiUrl } from './twilio.config';
 import { DisabledSmsSender } from './twilio-sms.sender';
 
@@ -113,6 +114,52 @@ describe('TwilioSetupCheck against the Twilio fake', () => {
 
   it('should skip when SMS confirmations are off', async () => {
     expect(summary(await new DisabledSmsSender().checkSetup())).toEqual(['skip SMS confirmations']);
+  });
+});
+
+describe('checkVerifyService against the Twilio fake', () => {
+  const VERIFY_SID = `VA${'e5'.repeat(16)}`;
+  let fake: TwilioFake;
+  const dispatcher = new Agent({ connections: 2 });
+  beforeAll(async () => {
+    fake = await startTwilioFake({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      verifyServiceSids: [VERIFY_SID],
+    });
+  });
+  afterAll(() => Promise.all([fake.close(), dispatcher.close()]));
+
+  const check = (options: { serviceSid?: string; authToken?: string; apiUrl?: string }) =>
+    checkVerifyService({
+      accountSid: ACCOUNT_SID,
+      authToken: options.authToken ?? AUTH_TOKEN,
+      serviceSid: options.serviceSid ?? VERIFY_SID,
+      apiUrl: options.apiUrl ?? fake.url,
+      dispatcher,
+    });
+
+  it('should pass a service of the account, reading it without sending a code', async () => {
+    const result = await check({});
+
+    expect(result).toMatchObject({ status: 'pass', detail: 'the service exists and sends 6-digit codes' });
+    expect(fake.verifications).toEqual([]);
+  });
+
+  it('should fail a service the account does not have, naming TWILIO_VERIFY_SERVICE_SID', async () => {
+    const result = await check({ serviceSid: `VA${'00'.repeat(16)}` });
+
+    expect(result.status).toBe('fail');
+    expect(result.fix).toContain('TWILIO_VERIFY_SERVICE_SID');
+  });
+
+  it('should fail refused credentials without printing them, and an unreachable host without throwing', async () => {
+    const refused = await check({ authToken: 'a-rotated-verify-token-0123' });
+    const unreachable = await check({ apiUrl: 'http://127.0.0.1:9' });
+
+    expect(refused).toMatchObject({ status: 'fail', detail: 'Twilio refused the credentials (HTTP 401)' });
+    expect(JSON.stringify(refused)).not.toContain('a-rotated-verify-token-0123');
+    expect(unreachable).toMatchObject({ status: 'fail', fix: 'check TWILIO_VERIFY_API_URL and the network' });
   });
 });
 

@@ -1,7 +1,7 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import { parseJsonObject } from '../common/json-object';
+import { Agent, type Dispatcher } from 'undici';
 import { fail, pass, SetupCheckResult, skip, warn } from '../common/setup-check';
 import { transportFailure } from '../common/transport-failure';
+import { basicAuthorization, getTwilioJson, TwilioAnswer } from './twilio-http';
 
 export interface TwilioSetupCheckOptions {
   accountSid: string;
@@ -39,11 +39,6 @@ function usRegistration(number: string): SetupCheckResult | undefined {
   return undefined;
 }
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown> | undefined;
-}
-
 class TwilioUnreachable extends Error {}
 
 /**
@@ -56,7 +51,7 @@ export class TwilioSetupCheck {
   private readonly authorization: string;
 
   constructor(private readonly options: TwilioSetupCheckOptions) {
-    this.authorization = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+    this.authorization = basicAuthorization(options.accountSid, options.authToken);
   }
 
   async run(): Promise<SetupCheckResult[]> {
@@ -179,23 +174,76 @@ export class TwilioSetupCheck {
     return results;
   }
 
-  private async get(dispatcher: Dispatcher, base: string, path: string): Promise<Answer> {
+  private async get(dispatcher: Dispatcher, base: string, path: string): Promise<TwilioAnswer> {
     try {
-      const response = await request(`${base}${path}`, {
-        method: 'GET',
+      return await getTwilioJson({
+        url: `${base}${path}`,
+        authorization: this.authorization,
         dispatcher,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-        headers: { authorization: this.authorization, accept: 'application/json', 'user-agent': 'voice-crm' },
+        timeoutMs: this.options.timeoutMs ?? 10_000,
       });
-      const text = await response.body.text();
-      return { status: response.statusCode, body: parseJsonObject(text) };
     } catch (error) {
-      const { timedOut, code } = transportFailure(error);
-      throw new TwilioUnreachable(
-        timedOut
-          ? 'Twilio did not answer within the timeout'
-          : `Twilio could not be reached${code ? ` (${code})` : ''}`,
-      );
+      throw new TwilioUnreachable(unreachable('Twilio', error));
     }
   }
+}
+
+function unreachable(what: string, error: unknown): string {
+  const { timedOut, code } = transportFailure(error);
+  return timedOut
+    ? `${what} did not answer within the timeout`
+    : `${what} could not be reached${code ? ` (${code})` : ''}`;
+}
+
+export interface VerifyServiceCheckOptions {
+  accountSid: string;
+  authToken: string;
+  serviceSid: string;
+  /** `https://verify.twilio.com` or a fake. */
+  apiUrl: string;
+  timeoutMs?: number;
+  dispatcher: Dispatcher;
+}
+
+const VERIFY_CHECK = 'Verify service TWILIO_VERIFY_SERVICE_SID';
+
+/**
+ * Checks the Twilio Verify service callers are verified with, by reading it (`GET /v2/Services/{Sid}`): it
+ * exists in this account and the credentials may use it. Nothing is sent to anyone.
+ */
+export async function checkVerifyService(options: VerifyServiceCheckOptions): Promise<SetupCheckResult> {
+  let answer: TwilioAnswer;
+  try {
+    answer = await getTwilioJson({
+      url: `${options.apiUrl}/v2/Services/${encodeURIComponent(options.serviceSid)}`,
+      authorization: basicAuthorization(options.accountSid, options.authToken),
+      dispatcher: options.dispatcher,
+      timeoutMs: options.timeoutMs ?? 10_000,
+    });
+  } catch (error) {
+    return fail(
+      VERIFY_CHECK,
+      unreachable('Twilio Verify', error),
+      'check TWILIO_VERIFY_API_URL and the network',
+    );
+  }
+  if (answer.status === 401 || answer.body?.code === 20003) {
+    return fail(
+      VERIFY_CHECK,
+      `Twilio refused the credentials (HTTP ${answer.status})`,
+      'check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+    );
+  }
+  if (answer.status === 404) {
+    return fail(
+      VERIFY_CHECK,
+      'no such Verify service in this account: callers cannot be verified',
+      'create a Verify service (Twilio Console → Verify → Services) and set TWILIO_VERIFY_SERVICE_SID to its SID (VA…)',
+    );
+  }
+  if (answer.status !== 200) {
+    return fail(VERIFY_CHECK, `Twilio answered HTTP ${answer.status}`, 'check TWILIO_VERIFY_SERVICE_SID');
+  }
+  const length = typeof answer.body?.code_length === 'number' ? answer.body.code_length : undefined;
+  return pass(VERIFY_CHECK, `the service exists${length ? ` and sends ${length}-digit codes` : ''}`);
 }

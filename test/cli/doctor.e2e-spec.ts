@@ -13,6 +13,7 @@ const WEBHOOK_SECRET = 'doctor-webhook-secret-0123456789';
 const VAPI_KEY = 'doctor-vapi-private-key-0123';
 const TWILIO_SID = `AC${'7e'.repeat(16)}`;
 const TWILIO_TOKEN = 'doctor-twilio-auth-token-0123';
+const VERIFY_SID = `VA${'5c'.repeat(16)}`;
 
 /** Lines of the checklist that failed, as `✗ check`. */
 const failures = (text: string) => text.split('\n').filter((line) => line.startsWith('  ✗'));
@@ -26,7 +27,11 @@ describe('npm run doctor against the fakes (e2e)', () => {
 
   beforeAll(async () => {
     salesforce = await startSalesforceFake({ clients: demo.clients, seed: demo.seed });
-    twilio = await startTwilioFake({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN });
+    twilio = await startTwilioFake({
+      accountSid: TWILIO_SID,
+      authToken: TWILIO_TOKEN,
+      verifyServiceSids: [VERIFY_SID],
+    });
     vapi = await startVapiApiFake({ apiKey: VAPI_KEY });
   });
   afterAll(() => Promise.all([salesforce.close(), twilio.close(), vapi.close()]));
@@ -106,6 +111,25 @@ describe('npm run doctor against the fakes (e2e)', () => {
     expect(run.text).toContain('TWILIO_AUTH_TOKEN (Twilio Console');
     expect(run.text).toContain('! Twilio credentials in VAPI');
     expect(run.text).not.toContain('a-wrong-twilio-token-0123456');
+  });
+
+  it('should check the Verify service when callers are verified, and name TWILIO_VERIFY_SERVICE_SID when the account lacks it', async () => {
+    await provision();
+    env.TWILIO_VERIFY_SERVICE_SID = VERIFY_SID;
+    env.TWILIO_VERIFY_API_URL = twilio.url;
+
+    const working = await doctor();
+    env.TWILIO_VERIFY_SERVICE_SID = `VA${'00'.repeat(16)}`;
+    const wrong = await doctor();
+
+    expect(failures(working.text)).toEqual([]);
+    expect(working.text).toContain('✓ Verify service TWILIO_VERIFY_SERVICE_SID: the service exists');
+    expect(wrong.code).toBe(1);
+    expect(failures(wrong.text)).toEqual([
+      '  ✗ Verify service TWILIO_VERIFY_SERVICE_SID: no such Verify service in this account: callers cannot be verified',
+    ]);
+    expect(wrong.text).toMatch(/fix: create a Verify service .* set TWILIO_VERIFY_SERVICE_SID/);
+    expect(twilio.verifications).toEqual([]);
   });
 
   it('should fail when VAPI signs with a secret the service does not accept', async () => {

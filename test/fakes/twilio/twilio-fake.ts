@@ -133,7 +133,10 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       return send(response, 401, twilioError(401, 20003, 'Authenticate'));
     }
     const path = request.url?.split('?')[0] ?? '';
-    const { status, body } = verify.handle(path, formOf(request, rawBody), faults.landlineNumbers);
+    const { status, body } =
+      request.method === 'GET'
+        ? verify.fetchService(path)
+        : verify.handle(path, formOf(request, rawBody), faults.landlineNumbers);
     send(response, status, body);
   };
 
@@ -348,8 +351,7 @@ export async function startTwilioFake(options: TwilioFakeOptions): Promise<Twili
       const rawBody = Buffer.concat(chunks).toString('utf8');
       if (request.url?.startsWith('/__fake/')) return handleControl(request, response, rawBody);
       const answer = (): void => {
-        if (request.method === 'POST' && request.url?.startsWith('/v2/'))
-          handleVerify(request, response, rawBody);
+        if (request.url?.startsWith('/v2/')) handleVerify(request, response, rawBody);
         else if (request.method === 'POST') handleCreateMessage(request, response, rawBody);
         else if (request.method === 'GET') handleRead(request, response);
         else send(response, 405, twilioError(405, 20004, 'Method not allowed'));

@@ -61,6 +61,41 @@ export class FakeVerifyApi {
     this.requests.length = 0;
   }
 
+  /**
+   * `GET /v2/Services/{ServiceSid}`: the service resource (the fields Twilio documents for "Fetch a Service"), or
+   * 404 / 20404 for a service the account does not have.
+   */
+  fetchService(path: string): VerifyAnswer {
+    const match = /^\/v2\/Services\/(VA[0-9a-fA-F]{32})$/.exec(path);
+    if (!match || !this.serviceSids.includes(match[1])) {
+      return {
+        status: 404,
+        body: twilioErrorBody(404, 20404, `The requested resource ${path} was not found`),
+      };
+    }
+    const sid = match[1];
+    const created = new Date(this.now()).toISOString();
+    return {
+      status: 200,
+      body: {
+        sid,
+        account_sid: this.accountSid,
+        friendly_name: 'voice-crm fake verify service',
+        code_length: 6,
+        lookup_enabled: false,
+        psd2_enabled: false,
+        skip_sms_to_landlines: false,
+        dtmf_input_required: true,
+        tts_name: null,
+        do_not_share_warning_enabled: false,
+        custom_code_enabled: false,
+        date_created: created,
+        date_updated: created,
+        url: `https://verify.twilio.com/v2/Services/${sid}`,
+      },
+    };
+  }
+
   /** `path` below the origin, e.g. `/v2/Services/VA…/Verifications`; `params` the form fields. */
   handle(path: string, params: URLSearchParams, landlines: string[]): VerifyAnswer {
     const [, version, services, serviceSid, resource, extra] = path.split('/');
