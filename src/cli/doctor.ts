@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { callsConfig } from '../calls/calls.config';
 import { PhoneNumbers } from '../common/phone-numbers';
 import { fail, pass, SetupCheckResult, skip } from '../common/setup-check';
-import { appConfig, AppConfig } from '../config/app.config';
+import { appConfig, AppConfig, FALLBACK_PHONE_REGION } from '../config/app.config';
 import { ConfigValidationError } from '../config/config.util';
 import { validateProcessEnvironment } from '../config/env.validation';
 import { salesforceConfig, SalesforceConfig } from '../salesforce/salesforce.config';
@@ -156,7 +156,7 @@ export async function runDoctor(argv: string[], output: CliOutput = STDOUT): Pro
     configuration.push(...error.problems.map(configurationResult));
   }
   const app = readConfigs({ app: appConfig });
-  const phones = new PhoneNumbers('config' in app ? app.config.app.defaultPhoneRegion : 'US');
+  const phones = new PhoneNumbers('config' in app ? app.config.app.defaultPhoneRegion : FALLBACK_PHONE_REGION);
   const callerPhone = caller === undefined ? undefined : phones.toE164(caller);
   if (caller !== undefined && !callerPhone) {
     output.line('--caller must be a phone number');

@@ -53,6 +53,9 @@ export class AppEnvironment {
   SALESFORCE_DEFAULT_PHONE_REGION?: string;
 }
 
+/** The phone region of numbers written without a country code, when DEFAULT_PHONE_REGION is not set. */
+export const FALLBACK_PHONE_REGION = 'US';
+
 export const appConfig = registerAs('app', () => {
   const env = loadEnvironment(AppEnvironment, process.env);
   return {
@@ -66,7 +69,7 @@ export const appConfig = registerAs('app', () => {
     operatorRateLimitPerMinute: env.OPERATOR_RATE_LIMIT_PER_MINUTE,
     docsEnabled: env.DOCS_ENABLED,
     startupChecks: env.STARTUP_CHECKS,
-    defaultPhoneRegion: env.DEFAULT_PHONE_REGION ?? env.SALESFORCE_DEFAULT_PHONE_REGION ?? 'US',
+    defaultPhoneRegion: env.DEFAULT_PHONE_REGION ?? env.SALESFORCE_DEFAULT_PHONE_REGION ?? FALLBACK_PHONE_REGION,
   };
 });
 export type AppConfig = ReturnType<typeof appConfig>;
