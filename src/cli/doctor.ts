@@ -156,7 +156,9 @@ export async function runDoctor(argv: string[], output: CliOutput = STDOUT): Pro
     configuration.push(...error.problems.map(configurationResult));
   }
   const app = readConfigs({ app: appConfig });
-  const phones = new PhoneNumbers('config' in app ? app.config.app.defaultPhoneRegion : FALLBACK_PHONE_REGION);
+  const phones = new PhoneNumbers(
+    'config' in app ? app.config.app.defaultPhoneRegion : FALLBACK_PHONE_REGION,
+  );
   const callerPhone = caller === undefined ? undefined : phones.toE164(caller);
   if (caller !== undefined && !callerPhone) {
     output.line('--caller must be a phone number');

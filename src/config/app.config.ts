@@ -69,7 +69,8 @@ export const appConfig = registerAs('app', () => {
     operatorRateLimitPerMinute: env.OPERATOR_RATE_LIMIT_PER_MINUTE,
     docsEnabled: env.DOCS_ENABLED,
     startupChecks: env.STARTUP_CHECKS,
-    defaultPhoneRegion: env.DEFAULT_PHONE_REGION ?? env.SALESFORCE_DEFAULT_PHONE_REGION ?? FALLBACK_PHONE_REGION,
+    defaultPhoneRegion:
+      env.DEFAULT_PHONE_REGION ?? env.SALESFORCE_DEFAULT_PHONE_REGION ?? FALLBACK_PHONE_REGION,
   };
 });
 export type AppConfig = ReturnType<typeof appConfig>;
