@@ -1,7 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { commaList, EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
 import { GUARDABLE_TOOLS, ToolName } from './tools/tool-catalogue';
+import { ASSISTANT_LANGUAGES, AssistantLanguage } from './voice/locales';
 
 const TOOL_LIST = new RegExp(
   `^\\s*(none|(${GUARDABLE_TOOLS.join('|')})(\\s*,\\s*(${GUARDABLE_TOOLS.join('|')}))*)\\s*$`,
@@ -46,6 +47,15 @@ export class CallsEnvironment {
   })
   VERIFY_BEFORE?: string;
 
+  /**
+   * The language the assistant speaks and hears: its sentence tables (prompt, greetings, tool answers, SMS) and,
+   * unless ASSISTANT_VOICE_* / ASSISTANT_TRANSCRIBER_* say otherwise, its voice and transcriber.
+   */
+  @IsIn(ASSISTANT_LANGUAGES, {
+    message: `ASSISTANT_LANGUAGE must be one of ${ASSISTANT_LANGUAGES.join(', ')}`,
+  })
+  ASSISTANT_LANGUAGE: AssistantLanguage = 'en';
+
   /** Mask card numbers, their security codes and US SSNs in what is written to Salesforce. */
   @EnvFlag()
   MASK_SENSITIVE_DATA: boolean = true;
@@ -67,6 +77,7 @@ export const callsConfig = registerAs('calls', () => {
         ? undefined
         : (commaList(env.VERIFY_BEFORE).filter((name) => name !== 'none') as ToolName[]),
     maskSensitiveData: env.MASK_SENSITIVE_DATA,
+    language: env.ASSISTANT_LANGUAGE,
   };
 });
 export type CallsConfig = ReturnType<typeof callsConfig>;

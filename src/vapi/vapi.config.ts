@@ -82,20 +82,22 @@ export class VapiEnvironment {
   @IsString()
   ASSISTANT_MODEL: string = 'gpt-4o-mini';
 
+  // Voice and transcriber: by default those of ASSISTANT_LANGUAGE (src/calls/voice/locales); set to override.
+  @IsOptional()
   @IsString()
-  ASSISTANT_VOICE_PROVIDER: string = 'vapi';
+  ASSISTANT_VOICE_PROVIDER?: string;
 
+  @IsOptional()
   @IsString()
-  ASSISTANT_VOICE_ID: string = 'Elliot';
+  ASSISTANT_VOICE_ID?: string;
 
+  @IsOptional()
   @IsString()
-  ASSISTANT_TRANSCRIBER_PROVIDER: string = 'deepgram';
+  ASSISTANT_TRANSCRIBER_PROVIDER?: string;
 
+  @IsOptional()
   @IsString()
-  ASSISTANT_TRANSCRIBER_MODEL: string = 'nova-2';
-
-  @IsString()
-  ASSISTANT_LANGUAGE: string = 'en';
+  ASSISTANT_TRANSCRIBER_MODEL?: string;
 }
 
 /**
@@ -146,7 +148,6 @@ export const vapiConfig = registerAs('vapi', () => {
       voiceId: env.ASSISTANT_VOICE_ID,
       transcriberProvider: env.ASSISTANT_TRANSCRIBER_PROVIDER,
       transcriberModel: env.ASSISTANT_TRANSCRIBER_MODEL,
-      language: env.ASSISTANT_LANGUAGE,
     },
   };
 });
