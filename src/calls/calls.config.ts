@@ -2,7 +2,7 @@ import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { commaList, EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
 import { GUARDABLE_TOOLS, ToolName } from './tools/tool-catalogue';
-import { ASSISTANT_LANGUAGES, AssistantLanguage } from './voice/locales';
+import { ASSISTANT_LANGUAGES, AssistantLanguage, LOCALES } from './voice/locales';
 
 const TOOL_LIST = new RegExp(
   `^\\s*(none|(${GUARDABLE_TOOLS.join('|')})(\\s*,\\s*(${GUARDABLE_TOOLS.join('|')}))*)\\s*$`,
@@ -32,10 +32,14 @@ export class CallsEnvironment {
   @EnvFlag()
   RECONCILER_ENABLED: boolean = true;
 
-  /** Spoken in greetings ("thanks for calling …"), the assistant's prompt and SMS ("opened with …"). */
+  /**
+   * Spoken in greetings ("thanks for calling …"), the assistant's prompt and SMS ("opened with …"). Unset: the
+   * language's own words for "our support team".
+   */
+  @IsOptional()
   @IsString()
   @Length(1, 80)
-  COMPANY_NAME: string = 'our support team';
+  COMPANY_NAME?: string;
 
   /**
    * Tools that need a caller verified by a one-time code (comma list, or `none`). Default: updateContact when
@@ -70,7 +74,7 @@ export const callsConfig = registerAs('calls', () => {
     toolWriteBudgetMs: env.TOOL_WRITE_BUDGET_MS,
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
     reconcilerEnabled: env.RECONCILER_ENABLED,
-    companyName: env.COMPANY_NAME,
+    companyName: env.COMPANY_NAME ?? LOCALES[env.ASSISTANT_LANGUAGE].sentences.defaultCompanyName,
     /** Undefined: the default (updateContact when Verify is configured). */
     verifyBefore:
       env.VERIFY_BEFORE === undefined

@@ -24,6 +24,8 @@ export interface CallerSentences {
   digits: (value: string) => string;
   /** Joins words into a spoken list: "email, phone number and city". */
   list: (words: string[]) => string;
+  /** Who "thanks for calling …" thanks when COMPANY_NAME is not set. */
+  defaultCompanyName: string;
 
   assistant: {
     systemPrompt(company: string): string;

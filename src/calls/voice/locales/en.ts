@@ -31,6 +31,7 @@ export const ENGLISH: Locale = {
     digits,
     list: (words) =>
       words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`,
+    defaultCompanyName: 'our support team',
 
     assistant: {
       systemPrompt: (company) =>
