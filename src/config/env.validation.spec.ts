@@ -25,6 +25,15 @@ describe('validateEnvironment', () => {
     expect(problemsOf(valid)).toEqual([]);
   });
 
+  it('should accept the shipped languages and name ASSISTANT_LANGUAGE for any other', () => {
+    for (const language of ['en', 'ko', 'es']) {
+      expect(problemsOf({ ...valid, ASSISTANT_LANGUAGE: language })).toEqual([]);
+    }
+    expect(problemsOf({ ...valid, ASSISTANT_LANGUAGE: 'fr' })).toEqual([
+      'ASSISTANT_LANGUAGE: ASSISTANT_LANGUAGE must be one of en, ko, es (isIn)',
+    ]);
+  });
+
   it('should list every invalid variable by name and rule, never its value', () => {
     const env = {
       ...valid,
