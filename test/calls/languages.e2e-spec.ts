@@ -1,7 +1,7 @@
 import { LOCALES } from '../../src/calls/voice/locales';
 import { TOOL_NAMES } from '../../src/calls/tools/tool-catalogue';
 import { SalesforceErrorCode } from '../../src/salesforce/salesforce.errors';
-import { CallWorld, eventually, startCallWorld } from '../support/call-harness';
+import { CallWorld, eventually, startCallWorld, VERIFY_SERVICE_SID } from '../support/call-harness';
 import { callTool, casesOf, deliveriesSettled, newCall, seedCaller, smsTo } from '../support/call-driver';
 import { inKoreanDigits, notKorean } from '../support/languages';
 import { vapiSchemaErrors } from '../support/vapi-openapi';
@@ -41,6 +41,7 @@ describe('a Korean call (ASSISTANT_LANGUAGE=ko)', () => {
       ASSISTANT_LANGUAGE: 'ko',
       COMPANY_NAME: '한빛 통신',
       TOOL_WRITE_BUDGET_MS: '500',
+      TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
     });
   });
   afterAll(() => world.close());
@@ -138,6 +139,25 @@ describe('a Korean call (ASSISTANT_LANGUAGE=ko)', () => {
     expect(Object.values(KOREAN.failures.salesforce)).toContain(spoken);
     expect(spoken).not.toBe(KOREAN.failures.salesforce[SalesforceErrorCode.UNKNOWN]);
     expect(notKorean({ spoken })).toEqual([]);
+  });
+
+  it('should have Twilio Verify text the code in Korean and speak the verification in Korean', async () => {
+    const caller = korean();
+    const call = newCall(caller.phone);
+
+    const guarded = await callTool(world, call, 'updateContact', { email: 'minjun@example.test' });
+    const sent = await callTool(world, call, 'sendVerificationCode', {});
+    const verification = world.twilio.verifications.find((entry) => entry.to === caller.phone);
+    const wrong = await callTool(world, call, 'verifyCaller', {
+      code: verification?.code === '000000' ? '111111' : '000000',
+    });
+    const verified = await callTool(world, call, 'verifyCaller', { code: verification?.code });
+
+    expect(verification?.locale).toBe('ko');
+    expect(guarded).toBe(KOREAN.verification.required);
+    expect(sent).toContain(inKoreanDigits(caller.phone.slice(-2)));
+    expect([wrong, verified]).toEqual([KOREAN.verification.wrongCode, KOREAN.verification.verified]);
+    expect(notKorean({ guarded, sent, wrong, verified })).toEqual([]);
   });
 
   it('should ask for a missing argument and hand over to a person in Korean', async () => {

@@ -4,7 +4,7 @@ import { SalesforceErrorCode } from '../../salesforce/salesforce.errors';
 import { CallerVoice } from '../../vapi/caller-voice';
 import { VapiErrorCode } from '../../vapi/vapi.errors';
 import { callsConfig, CallsConfig } from '../calls.config';
-import { LOCALES } from './locales';
+import { AssistantLanguage, LOCALES } from './locales';
 import { AssistantSpeech } from '../../vapi/vapi-call.handler';
 import { CallerSentences } from './sentences';
 
@@ -21,9 +21,12 @@ export class CallVoice extends CallerVoice {
   readonly say: CallerSentences;
   /** The voice and transcriber of the language. */
   readonly speech: AssistantSpeech;
+  /** ASSISTANT_LANGUAGE (ISO 639-1), for texts others word for us (Twilio Verify's code message). */
+  readonly language: AssistantLanguage;
 
   constructor(@Inject(callsConfig.KEY) { language }: Pick<CallsConfig, 'language'> = { language: 'en' }) {
     super();
+    this.language = language;
     ({ sentences: this.say, speech: this.speech } = LOCALES[language]);
   }
 
