@@ -243,7 +243,7 @@ export function toolResult(
 
 type CaseVerdict = Exclude<keyof Outcomes['cases'], 'unanswered'>;
 
-/** Which sentence of the voice table a createSalesforceCase answer is (sentences.ts is the one source). */
+/** Which sentence of the voice table a createSalesforceCase answer is (the English table in src/calls/voice/locales/en.ts is the one source). */
 export function classifyCaseReply(
   reply: string,
   issueType: (typeof ISSUES)[number]['issueType'],

@@ -173,3 +173,41 @@ describe('a Korean call (ASSISTANT_LANGUAGE=ko)', () => {
     expect(notKorean({ question, transfer: String(message) })).toEqual([]);
   });
 });
+
+describe('a Spanish call (ASSISTANT_LANGUAGE=es)', () => {
+  let world: CallWorld;
+  beforeAll(async () => {
+    world = await startCallWorld({ ASSISTANT_LANGUAGE: 'es', COMPANY_NAME: undefined });
+  });
+  afterAll(() => world.close());
+
+  it('should greet in Spanish with a Spanish voice, and read the case number digit by digit in Spanish words', async () => {
+    const caller = seedCaller(world, { FirstName: 'Lucía' });
+    const call = newCall(caller.phone);
+
+    const reply = await postWebhook(world.app.url, assistantRequestMessage(call));
+    const opened = await callTool(world, call, 'createSalesforceCase', {
+      issueType: 'technical',
+      description: 'El router no enciende',
+    });
+
+    expect(vapiSchemaErrors('ServerMessageResponseAssistantRequest', reply.body)).toEqual([]);
+    const assistant = reply.body.assistant as TransientAssistant;
+    expect(assistant.firstMessage).toBe(
+      'Hola, Lucía. Gracias por llamar a nuestro equipo de soporte. ¿En qué le puedo ayudar?',
+    );
+    expect(assistant.voice).toEqual({ provider: 'azure', voiceId: 'es-US-PalomaNeural' });
+    expect(assistant.transcriber).toMatchObject({ language: 'es' });
+    const lookup = assistant.model.tools.find((tool) => tool.function?.name === 'lookupCase');
+    expect(lookup?.messages?.[0].content).toBe('Permítame buscar ese caso.');
+    const [created] = casesOf(world, caller.contactId);
+    const words = ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
+    const spoken = String(created.CaseNumber)
+      .split('')
+      .map((digit) => words[Number(digit)])
+      .join(', ');
+    expect(opened).toBe(
+      `Abrí el caso ${spoken} por su problema técnico. También le enviaré el número de caso por mensaje de texto.`,
+    );
+  });
+});

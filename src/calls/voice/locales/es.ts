@@ -24,9 +24,9 @@ const VERIFY_LATER =
   'No pude comunicarme con nuestro servicio de verificación. Inténtelo de nuevo en un momento, o puedo comunicarle con un compañero.';
 
 const ISSUE_WORDS: Record<IssueType, string> = {
-  billing: 'facturación',
-  technical: 'técnico',
-  account: 'cuenta',
+  billing: 'problema de facturación',
+  technical: 'problema técnico',
+  account: 'problema de cuenta',
 };
 
 /** Salesforce's standard Case statuses; a status of the org's own is read as it is. */
@@ -212,7 +212,7 @@ export const SPANISH: Locale = {
       accountNotFound: (accountNumber) =>
         `No encontré ninguna cuenta con el número ${digits(accountNumber)}. ¿Podría comprobarlo y decírmelo de nuevo?`,
       opened: (caseNumber, issueType) =>
-        `Abrí el caso ${digits(caseNumber)} por su problema de ${ISSUE_WORDS[issueType]}.`,
+        `Abrí el caso ${digits(caseNumber)} por su ${ISSUE_WORDS[issueType]}.`,
       alreadyOpened: (caseNumber) => `Ya abrí el caso ${digits(caseNumber)} para eso.`,
       willText: ' También le enviaré el número de caso por mensaje de texto.',
       queuedWillText:
