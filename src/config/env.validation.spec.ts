@@ -34,6 +34,16 @@ describe('validateEnvironment', () => {
     ]);
   });
 
+  it('should want a voice id with a voice provider that overrides the language voice', () => {
+    expect(problemsOf({ ...valid, ASSISTANT_VOICE_PROVIDER: 'elevenlabs' })).toEqual([
+      'ASSISTANT_VOICE_ID: ASSISTANT_VOICE_ID must be set with ASSISTANT_VOICE_PROVIDER (isString)',
+    ]);
+    expect(
+      problemsOf({ ...valid, ASSISTANT_VOICE_PROVIDER: 'elevenlabs', ASSISTANT_VOICE_ID: 'sarah' }),
+    ).toEqual([]);
+    expect(problemsOf({ ...valid, ASSISTANT_VOICE_ID: 'Clara' })).toEqual([]);
+  });
+
   it('should list every invalid variable by name and rule, never its value', () => {
     const env = {
       ...valid,

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { commaList, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
@@ -87,8 +87,12 @@ export class VapiEnvironment {
   @IsString()
   ASSISTANT_VOICE_PROVIDER?: string;
 
-  @IsOptional()
-  @IsString()
+  /** Required with ASSISTANT_VOICE_PROVIDER: another provider's voice ids are not the language's voice's. */
+  @ValidateIf(
+    (env: VapiEnvironment) =>
+      env.ASSISTANT_VOICE_PROVIDER !== undefined || env.ASSISTANT_VOICE_ID !== undefined,
+  )
+  @IsString({ message: 'ASSISTANT_VOICE_ID must be set with ASSISTANT_VOICE_PROVIDER' })
   ASSISTANT_VOICE_ID?: string;
 
   @IsOptional()
