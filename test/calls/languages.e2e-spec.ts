@@ -126,7 +126,7 @@ describe('a Korean call (ASSISTANT_LANGUAGE=ko)', () => {
 
     const status = await callTool(world, call, 'lookupCase', { caseNumber });
     expect(status).toContain(inKoreanDigits(caseNumber));
-    expect(status).toContain('접수됨');
+    expect(status).toContain('현재 접수 상태입니다.');
     expect(notKorean({ opened, sms: sms.Body, status })).toEqual([]);
   });
 

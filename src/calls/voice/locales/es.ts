@@ -199,7 +199,7 @@ export const SPANISH: Locale = {
       status: ({ caseNumber, status, subject }) => {
         const about = subject ? `, sobre "${subject.slice(0, 80)}",` : '';
         const state = STATUS_WORDS[status.toLowerCase()] ?? status;
-        return `El caso ${digits(caseNumber)}${about} está ${state}.`;
+        return `El caso ${digits(caseNumber)}${about} tiene el estado ${state}.`;
       },
       noneOpen: 'En este momento no tiene casos abiertos.',
       oneOpen: 'Tiene un caso abierto.',

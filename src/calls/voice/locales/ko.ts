@@ -43,11 +43,11 @@ const ISSUE_WORDS: Record<IssueType, string> = {
 
 /** Salesforce's standard Case statuses; a status of the org's own is read as it is. */
 const STATUS_WORDS: Record<string, string> = {
-  new: '접수됨',
+  new: '접수',
   working: '처리 중',
-  escalated: '상위 부서로 이관됨',
-  'on hold': '보류 중',
-  closed: '종료됨',
+  escalated: '상위 부서 이관',
+  'on hold': '보류',
+  closed: '종료',
 };
 
 export const KOREAN: Locale = {
@@ -207,7 +207,7 @@ export const KOREAN: Locale = {
 
     cases: {
       status: ({ caseNumber, status, subject }) => {
-        const about = subject ? ` "${subject.slice(0, 80)}" 건은` : '';
+        const about = subject ? ` "${subject.slice(0, 80)}" 건은` : '은';
         const state = STATUS_WORDS[status.toLowerCase()] ?? status;
         return `접수 번호 ${digits(caseNumber)} 번${about} 현재 ${state} 상태입니다.`;
       },
