@@ -1,3 +1,4 @@
+import { SPANISH_DIGIT_WORDS } from '../../../common/spoken-digits';
 import { SalesforceErrorCode } from '../../../salesforce/salesforce.errors';
 import { IssueType } from '../../../salesforce/salesforce.types';
 import { PhoneVerificationErrorCode, TwilioErrorCode } from '../../../twilio/twilio.errors';
@@ -5,11 +6,10 @@ import { VapiErrorCode } from '../../../vapi/vapi.errors';
 import type { Locale } from '../sentences';
 
 /** Digit by digit, as words with a pause between them: "00001027" is "cero, cero, cero, cero, uno, cero, dos, siete". */
-const DIGIT_WORDS = ['cero', 'uno', 'dos', 'tres', 'cuatro', 'cinco', 'seis', 'siete', 'ocho', 'nueve'];
 const digits = (value: string): string =>
   value
     .split('')
-    .map((digit) => (/\d/.test(digit) ? DIGIT_WORDS[Number(digit)] : digit))
+    .map((digit) => (/\d/.test(digit) ? SPANISH_DIGIT_WORDS[Number(digit)] : digit))
     .join(', ');
 
 const TRY_LATER =

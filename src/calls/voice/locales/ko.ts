@@ -1,3 +1,4 @@
+import { KOREAN_DIGIT_WORDS } from '../../../common/spoken-digits';
 import { SalesforceErrorCode } from '../../../salesforce/salesforce.errors';
 import { IssueType } from '../../../salesforce/salesforce.types';
 import { PhoneVerificationErrorCode, TwilioErrorCode } from '../../../twilio/twilio.errors';
@@ -9,11 +10,10 @@ import type { Locale } from '../sentences';
  * written as digits, a Korean voice reads "1027" as 천이십칠 and may pick native or English words for single
  * digits; written as Hangul words, every voice says 공 공 일 공 이 칠.
  */
-const SINO_KOREAN_DIGITS = ['공', '일', '이', '삼', '사', '오', '육', '칠', '팔', '구'];
 const digits = (value: string): string =>
   value
     .split('')
-    .map((digit) => (/\d/.test(digit) ? SINO_KOREAN_DIGITS[Number(digit)] : digit))
+    .map((digit) => (/\d/.test(digit) ? KOREAN_DIGIT_WORDS[Number(digit)] : digit))
     .join(' ');
 
 /** Whether the last Hangul syllable of `word` ends in a consonant (받침), which chooses the particle. */
