@@ -141,7 +141,7 @@ describe('a Korean call (ASSISTANT_LANGUAGE=ko)', () => {
     expect(notKorean({ spoken })).toEqual([]);
   });
 
-  it('should have Twilio Verify text the code in Korean and speak the verification in Korean', async () => {
+  it('should have Twilio Verify text the code in Korean, speak the verification in Korean and text the change notice in Korean', async () => {
     const caller = korean();
     const call = newCall(caller.phone);
 
@@ -153,11 +153,17 @@ describe('a Korean call (ASSISTANT_LANGUAGE=ko)', () => {
     });
     const verified = await callTool(world, call, 'verifyCaller', { code: verification?.code });
 
+    const updated = await callTool(world, call, 'updateContact', { email: 'minjun@example.test' });
+    await eventually(() => deliveriesSettled(world, call.id));
+    const notice = smsTo(world, caller.phone).map((message) => message.Body);
+
     expect(verification?.locale).toBe('ko');
     expect(guarded).toBe(KOREAN.verification.required);
     expect(sent).toContain(inKoreanDigits(caller.phone.slice(-2)));
     expect([wrong, verified]).toEqual([KOREAN.verification.wrongCode, KOREAN.verification.verified]);
-    expect(notKorean({ guarded, sent, wrong, verified })).toEqual([]);
+    expect(updated).toBe('이메일 주소를 변경했습니다.');
+    expect(notice).toEqual([expect.stringMatching(/^\[한빛 통신\] .*연락처 정보가 변경되었습니다/)]);
+    expect(notKorean({ guarded, sent, wrong, verified, updated, notice: notice.join(' ') })).toEqual([]);
   });
 
   it('should ask for a missing argument and hand over to a person in Korean', async () => {
