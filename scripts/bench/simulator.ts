@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
-import { ENGLISH } from '../../src/calls/voice/sentences';
+import { LOCALES } from '../../src/calls/voice/locales';
 import { prng } from '../../test/fakes/salesforce/fake-faults';
 import { hmacHeaders } from '../../test/fakes/vapi-sender/vapi-signing';
 import { sleep } from '../processes';
@@ -16,6 +16,8 @@ import {
 } from './call-payloads';
 import type { Spread } from './options';
 import type { Caller, World } from './world';
+
+const ENGLISH = LOCALES.en.sentences;
 
 /**
  * The simulated VAPI: signed webhooks of whole calls, each call an async sequence of messages, with the answers
@@ -241,7 +243,7 @@ export function toolResult(
 
 type CaseVerdict = Exclude<keyof Outcomes['cases'], 'unanswered'>;
 
-/** Which sentence of the voice table a createSalesforceCase answer is (sentences.ts is the one source). */
+/** Which sentence of the voice table a createSalesforceCase answer is (the English table in src/calls/voice/locales/en.ts is the one source). */
 export function classifyCaseReply(
   reply: string,
   issueType: (typeof ISSUES)[number]['issueType'],

@@ -51,7 +51,8 @@ export class AssistantPlanBuilder {
         context,
       ].join('\n'),
       endCallMessage: say.assistant.goodbye(company),
-      toolRequestStart: say.assistant.oneMoment,
+      toolSpeech: say.whileTools,
+      speech: this.voice.speech,
     };
   }
 
@@ -81,7 +82,8 @@ export class AssistantPlanBuilder {
       ),
       systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
       endCallMessage: say.assistant.goodbye(company),
-      toolRequestStart: say.assistant.oneMoment,
+      toolSpeech: say.whileTools,
+      speech: this.voice.speech,
     };
   }
 }

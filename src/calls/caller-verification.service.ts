@@ -40,7 +40,7 @@ export class CallerVerificationService {
     const verifiable = await this.verifiable(context);
     if (typeof verifiable === 'string') return verifiable;
     try {
-      await this.verifier.sendCode(verifiable.to);
+      await this.verifier.sendCode(verifiable.to, this.voice.language);
     } catch (error) {
       if (error instanceof PhoneVerificationError) return this.voice.failure(error);
       throw error;

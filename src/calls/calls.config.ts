@@ -1,7 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { commaList, EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
 import { GUARDABLE_TOOLS, ToolName } from './tools/tool-catalogue';
+import { ASSISTANT_LANGUAGES, AssistantLanguage, LOCALES } from './voice/locales';
 
 const TOOL_LIST = new RegExp(
   `^\\s*(none|(${GUARDABLE_TOOLS.join('|')})(\\s*,\\s*(${GUARDABLE_TOOLS.join('|')}))*)\\s*$`,
@@ -31,10 +32,14 @@ export class CallsEnvironment {
   @EnvFlag()
   RECONCILER_ENABLED: boolean = true;
 
-  /** Spoken in greetings ("thanks for calling …"), the assistant's prompt and SMS ("opened with …"). */
+  /**
+   * Spoken in greetings ("thanks for calling …"), the assistant's prompt and SMS ("opened with …"). Unset: the
+   * language's own words for "our support team".
+   */
+  @IsOptional()
   @IsString()
   @Length(1, 80)
-  COMPANY_NAME: string = 'our support team';
+  COMPANY_NAME?: string;
 
   /**
    * Tools that need a caller verified by a one-time code (comma list, or `none`). Default: updateContact when
@@ -45,6 +50,15 @@ export class CallsEnvironment {
     message: `VERIFY_BEFORE must be none or a comma list of ${GUARDABLE_TOOLS.join(', ')}`,
   })
   VERIFY_BEFORE?: string;
+
+  /**
+   * The language the assistant speaks and hears: its sentence tables (prompt, greetings, tool answers, SMS) and,
+   * unless ASSISTANT_VOICE_* / ASSISTANT_TRANSCRIBER_* say otherwise, its voice and transcriber.
+   */
+  @IsIn(ASSISTANT_LANGUAGES, {
+    message: `ASSISTANT_LANGUAGE must be one of ${ASSISTANT_LANGUAGES.join(', ')}`,
+  })
+  ASSISTANT_LANGUAGE: AssistantLanguage = 'en';
 
   /** Mask card numbers, their security codes and US SSNs in what is written to Salesforce. */
   @EnvFlag()
@@ -60,13 +74,14 @@ export const callsConfig = registerAs('calls', () => {
     toolWriteBudgetMs: env.TOOL_WRITE_BUDGET_MS,
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
     reconcilerEnabled: env.RECONCILER_ENABLED,
-    companyName: env.COMPANY_NAME,
+    companyName: env.COMPANY_NAME ?? LOCALES[env.ASSISTANT_LANGUAGE].sentences.defaultCompanyName,
     /** Undefined: the default (updateContact when Verify is configured). */
     verifyBefore:
       env.VERIFY_BEFORE === undefined
         ? undefined
         : (commaList(env.VERIFY_BEFORE).filter((name) => name !== 'none') as ToolName[]),
     maskSensitiveData: env.MASK_SENSITIVE_DATA,
+    language: env.ASSISTANT_LANGUAGE,
   };
 });
 export type CallsConfig = ReturnType<typeof callsConfig>;

@@ -1,10 +1,23 @@
 import { startVapiApiFake, VapiApiFake } from '../../test/fakes/vapi-api/vapi-api-fake';
 import { runCommand } from '../../test/support/cli-harness';
+import { notKorean } from '../../test/support/languages';
 import { vapiSchemaErrors } from '../../test/support/vapi-openapi';
 import { callToolDefinitions } from '../calls/tools';
 import { SERVER_BACKOFF_PLAN } from '../vapi/server-backoff-plan';
 import { toolParameters } from '../vapi/vapi-tool.decorator';
 import { runProvision } from './provision';
+
+interface SavedAssistant {
+  firstMessage: string;
+  endCallMessage: string;
+  voice: unknown;
+  transcriber: unknown;
+  model: { messages: { content: string }[] };
+}
+interface SavedTool {
+  function: { name: string };
+  messages: { type: string; content: string }[];
+}
 
 const API_KEY = 'vapi-private-key-provision-0123';
 const SECRET = 'webhook-secret-provision-0123456789';
@@ -223,6 +236,36 @@ describe('npm run provision', () => {
     });
     expectWritesValid(fake);
     expect(run.text).toContain(`VAPI_ASSISTANT_ID=${assistant.id}`);
+  });
+
+  it('should provision the Korean assistant with ASSISTANT_LANGUAGE=ko: its words, voice, transcriber, tool messages and fallback', async () => {
+    env.ASSISTANT_LANGUAGE = 'ko';
+
+    const run = await provision('--assistant');
+
+    expect(run.code).toBe(0);
+    expectWritesValid(fake);
+    const [assistant] = [...fake.assistants.values()] as unknown as SavedAssistant[];
+    expect(assistant.voice).toEqual({ provider: 'azure', voiceId: 'ko-KR-SunHiNeural' });
+    expect(assistant.transcriber).toEqual({ provider: 'deepgram', model: 'nova-2', language: 'ko' });
+    expect(assistant.model.messages[0].content).toContain('항상 한국어로');
+    const tools = [...fake.tools.values()] as unknown as SavedTool[];
+    const [number] = [...fake.phoneNumbers.values()];
+    const heard: Record<string, string> = {
+      // The greeting's {{firstName}} is filled by VAPI with the caller's name.
+      firstMessage: assistant.firstMessage.replace(/\{\{\s*firstName\s*\}\}/g, '민준'),
+      endCallMessage: assistant.endCallMessage,
+      fallback: String((number.fallbackDestination as { message?: string } | undefined)?.message),
+      ...Object.fromEntries(
+        tools.flatMap((tool) =>
+          tool.messages.map((message) => [`${tool.function.name} ${message.type}`, message.content]),
+        ),
+      ),
+    };
+    expect(notKorean(heard)).toEqual([]);
+    expect(tools.map((tool) => tool.messages.map((message) => message.type))).toEqual(
+      tools.map(() => ['request-start', 'request-response-delayed', 'request-failed']),
+    );
   });
 
   it('should show an error of the VAPI API as VAPI words it, and stop', async () => {

@@ -38,7 +38,7 @@ export function wiringFromConfig({
       ...(!fromNumber ? [{ variable: 'TWILIO_FROM_NUMBER', why: 'the number callers dial' }] : []),
     ];
   }
-  const voice = new CallVoice();
+  const voice = new CallVoice(calls);
   return new VapiWiring({
     publicUrl: app.publicUrl,
     vapi,

@@ -6,6 +6,7 @@ import {
   maskSensitiveData,
   passesLuhn,
 } from './sensitive-data';
+import { KOREAN_DIGIT_WORDS, SPANISH_DIGIT_WORDS } from './spoken-digits';
 
 const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** Words that are neither digits nor digit words, so any digit left in the output came from the number. */
@@ -70,6 +71,31 @@ describe('maskSensitiveData', () => {
         expect(masked).not.toMatch(DIGIT_OR_WORD);
       }),
     );
+  });
+
+  it.each([
+    ['Spanish', SPANISH_DIGIT_WORDS, 'mi tarjeta es la', 'gracias'],
+    ['Korean', KOREAN_DIGIT_WORDS, '제 카드 번호는', '이고요'],
+  ])('should mask a card number read out in %s digit words', (_language, digitWords, before, after) => {
+    fc.assert(
+      fc.property(cardNumber, fc.constantFrom(' ', ', '), (digits, separator) => {
+        const spoken = digits
+          .split('')
+          .map((digit) => digitWords[Number(digit)])
+          .join(separator);
+        expect(maskSensitiveData(`${before} ${spoken} ${after}`)).toBe(`${before} ${MASKED_CARD} ${after}`);
+      }),
+    );
+  });
+
+  it('should leave Korean and Spanish words that are also digit words in ordinary text', () => {
+    for (const text of [
+      '이 일은 오늘 일이 많아서 이 주 안에 처리해 주세요',
+      '일 이 삼 사 오 번 항목을 확인해 주세요',
+      'Tengo uno o dos problemas con la factura de seis meses',
+    ]) {
+      expect(maskSensitiveData(text)).toBe(text);
+    }
   });
 
   it('should mask the security code right after a card number', () => {

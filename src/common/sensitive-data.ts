@@ -4,20 +4,28 @@
  * idempotent: masking masked text changes nothing.
  *
  * Callers read numbers out, so transcribers write them as digits ("4111 1111 …", "4111-1111-…") or as words
- * ("four one one one …", "oh" for zero). Both are read as one sequence of digits. A card number is 13 to 19
+ * ("four one one one …", "oh" for zero; "cuatro uno …" or "사 일 …" on a Spanish or Korean line). Both are read as
+ * one sequence of digits. A card number is 13 to 19
  * digits that pass the Luhn check (ISO/IEC 7812) and start and end where the caller paused (a space, dash or
  * comma, or a whole word), so digits picked out of the middle of a longer number are never taken for a card.
  * No library fits: the ones that find card numbers (e.g. credit-card validators) take one string of digits,
  * not digits spread over spoken words in a sentence.
  */
 
-import { DIGIT_WORDS } from './spoken-digits';
+import { DIGIT_WORDS_ANY_LANGUAGE } from './spoken-digits';
 
 export const MASKED_CARD = '[card number]';
 export const MASKED_SECURITY_CODE = '[security code]';
 export const MASKED_SSN = '[SSN]';
 
-const DIGIT_ITEM = new RegExp(`\\d|\\b(?:${[...DIGIT_WORDS.keys()].join('|')})\\b`, 'gi');
+/**
+ * A digit, or a digit word of any language the assistant speaks ("four", "cuatro", 사) standing as a word of its
+ * own: `\b` knows only ASCII letters, so a word's edges are "no letter, digit or underscore" in Unicode.
+ */
+const DIGIT_ITEM = new RegExp(
+  `\\d|(?<![\\p{L}\\p{N}_])(?:${[...DIGIT_WORDS_ANY_LANGUAGE.keys()].join('|')})(?![\\p{L}\\p{N}_])`,
+  'giu',
+);
 /** What may stand between two digits of one number: nothing, spaces, or one dash or comma. */
 const GAP = /^(?:[ \t]+|[ \t]*[-–,][ \t]*)?$/;
 /** A letter, digit or slash next to a number means it is part of something else (an id, a URL). */
@@ -72,7 +80,7 @@ function digitRuns(text: string): DigitRun[] {
   let current: DigitRun = [];
   for (const match of text.matchAll(DIGIT_ITEM)) {
     const token = match[0];
-    const word = token.length > 1;
+    const word = !/^\d$/.test(token);
     const previous = current[current.length - 1];
     const gap = previous ? text.slice(previous.end, match.index) : '';
     const joins = previous !== undefined && GAP.test(gap);
@@ -81,7 +89,7 @@ function digitRuns(text: string): DigitRun[] {
       current = [];
     }
     current.push({
-      digit: word ? (DIGIT_WORDS.get(token.toLowerCase()) ?? token) : token,
+      digit: word ? (DIGIT_WORDS_ANY_LANGUAGE.get(token.toLowerCase()) ?? token) : token,
       start: match.index,
       end: match.index + token.length,
       word,

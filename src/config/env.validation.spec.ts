@@ -25,6 +25,25 @@ describe('validateEnvironment', () => {
     expect(problemsOf(valid)).toEqual([]);
   });
 
+  it('should accept the shipped languages and name ASSISTANT_LANGUAGE for any other', () => {
+    for (const language of ['en', 'ko', 'es']) {
+      expect(problemsOf({ ...valid, ASSISTANT_LANGUAGE: language })).toEqual([]);
+    }
+    expect(problemsOf({ ...valid, ASSISTANT_LANGUAGE: 'fr' })).toEqual([
+      'ASSISTANT_LANGUAGE: ASSISTANT_LANGUAGE must be one of en, ko, es (isIn)',
+    ]);
+  });
+
+  it('should want a voice id with a voice provider that overrides the language voice', () => {
+    expect(problemsOf({ ...valid, ASSISTANT_VOICE_PROVIDER: 'elevenlabs' })).toEqual([
+      'ASSISTANT_VOICE_ID: ASSISTANT_VOICE_ID must be set with ASSISTANT_VOICE_PROVIDER (isString)',
+    ]);
+    expect(
+      problemsOf({ ...valid, ASSISTANT_VOICE_PROVIDER: 'elevenlabs', ASSISTANT_VOICE_ID: 'sarah' }),
+    ).toEqual([]);
+    expect(problemsOf({ ...valid, ASSISTANT_VOICE_ID: 'Clara' })).toEqual([]);
+  });
+
   it('should list every invalid variable by name and rule, never its value', () => {
     const env = {
       ...valid,

@@ -64,6 +64,15 @@ describe('TwilioPhoneVerifier', () => {
     expect(used.code).toBe(PhoneVerificationErrorCode.NO_PENDING_VERIFICATION);
   });
 
+  it('should ask Verify to word its text in the given language, and leave it to Verify otherwise', async () => {
+    const verifier = makeVerifier();
+
+    await verifier.sendCode(CALLER, 'ko');
+    expect(fake.verifications).toEqual([expect.objectContaining({ to: CALLER, locale: 'ko' })]);
+    await verifier.sendCode(CALLER);
+    expect(fake.verifications[0].locale).toBeUndefined();
+  });
+
   it('should report a sixth send within ten minutes as 60203, TOO_MANY_SENDS', async () => {
     const verifier = makeVerifier();
     for (let send = 0; send < 5; send++) await verifier.sendCode(CALLER);

@@ -30,7 +30,7 @@ const CODE_BY_TWILIO_CODE: Record<number, PhoneVerificationErrorCode> = {
 };
 
 /**
- * One-time codes through Twilio Verify v2: `POST /v2/Services/{sid}/Verifications` (To, Channel=sms) and
+ * One-time codes through Twilio Verify v2: `POST /v2/Services/{sid}/Verifications` (To, Channel=sms, Locale) and
  * `POST /v2/Services/{sid}/VerificationCheck` (To, Code), form-encoded with Basic auth. Not retried: a caller
  * is waiting, and a repeated send could cost them one of their five codes per ten minutes.
  */
@@ -58,8 +58,10 @@ export class TwilioPhoneVerifier extends PhoneVerifier implements OnModuleDestro
     return [await checkVerifyService({ ...this.check, dispatcher: this.dispatcher })];
   }
 
-  async sendCode(to: string): Promise<void> {
-    await this.post('sendCode', 'Verifications', new URLSearchParams({ To: to, Channel: 'sms' }));
+  /** `Locale` words Verify's own text message (Twilio's default: chosen from the number's country). */
+  async sendCode(to: string, language?: string): Promise<void> {
+    const form = new URLSearchParams({ To: to, Channel: 'sms', ...(language ? { Locale: language } : {}) });
+    await this.post('sendCode', 'Verifications', form);
   }
 
   async checkCode(to: string, code: string): Promise<boolean> {

@@ -7,6 +7,12 @@ import { toolParameters, VapiToolDefinition } from './vapi-tool.decorator';
 /** Seconds VAPI waits for a tool answer (its default; `server.timeoutSeconds`). */
 export const TOOL_TIMEOUT_SECONDS = 20;
 
+/**
+ * When VAPI says a tool's "still working" words if our answer has not come (OAS `ToolMessageDelayed`): after
+ * most answers (an inline write waits at most TOOL_WRITE_BUDGET_MS, 5 s by default), well before the timeout.
+ */
+export const TOOL_DELAYED_AFTER_MS = 3000;
+
 /** The name of the assistant, transient or saved by `npm run provision -- --assistant` (VAPI allows 40). */
 export const ASSISTANT_NAME = 'voice-crm support agent';
 
@@ -23,8 +29,14 @@ export interface VapiFunctionTool {
   type: 'function';
   function: { name: string; description: string; parameters: Record<string, unknown> };
   server: VapiServer;
-  messages: { type: 'request-start'; content: string; blocking: boolean }[];
+  messages: VapiToolMessage[];
 }
+
+/** OAS `ToolMessageStart`, `ToolMessageDelayed`, `ToolMessageFailed`. */
+export type VapiToolMessage =
+  | { type: 'request-start'; content: string; blocking: boolean }
+  | { type: 'request-response-delayed'; content: string; timingMilliseconds: number }
+  | { type: 'request-failed'; content: string };
 
 /** The variables an assistant saved in VAPI receives with each call (`assistantOverrides.variableValues`). */
 export interface AssistantVariables {
@@ -99,7 +111,7 @@ export class AssistantDefinitionBuilder {
         parameters: toolParameters(definition),
       },
       server: this.server(),
-      messages: this.toolMessages(script),
+      messages: this.toolMessages(definition.name, script),
     };
   }
 
@@ -120,11 +132,14 @@ export class AssistantDefinitionBuilder {
           ? { tools: [...tools.inline, ...builtIn] }
           : { toolIds: tools.toolIds, tools: builtIn }),
       },
-      voice: { provider: assistant.voiceProvider, voiceId: assistant.voiceId },
+      voice: {
+        provider: assistant.voiceProvider ?? script.speech.voice.provider,
+        voiceId: assistant.voiceId ?? script.speech.voice.voiceId,
+      },
       transcriber: {
-        provider: assistant.transcriberProvider,
-        model: assistant.transcriberModel,
-        language: assistant.language,
+        provider: assistant.transcriberProvider ?? script.speech.transcriber.provider,
+        model: assistant.transcriberModel ?? script.speech.transcriber.model,
+        language: script.speech.transcriber.language,
       },
       serverMessages: SUBSCRIBED_MESSAGE_TYPES,
       server: this.server(),
@@ -133,8 +148,13 @@ export class AssistantDefinitionBuilder {
     };
   }
 
-  /** What the assistant says while a tool runs (OAS `ToolMessage*`): one place for every tool. */
-  private toolMessages(script: AssistantScript): VapiFunctionTool['messages'] {
-    return [{ type: 'request-start', content: script.toolRequestStart, blocking: false }];
+  /** What VAPI says while a tool runs (OAS `ToolMessage*`), in the tool's own words from the script. */
+  private toolMessages(tool: string, script: AssistantScript): VapiToolMessage[] {
+    const words = script.toolSpeech.byTool[tool] ?? script.toolSpeech.other;
+    return [
+      { type: 'request-start', content: words.start, blocking: false },
+      { type: 'request-response-delayed', content: words.delayed, timingMilliseconds: TOOL_DELAYED_AFTER_MS },
+      { type: 'request-failed', content: words.failed },
+    ];
   }
 }

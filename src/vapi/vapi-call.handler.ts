@@ -1,12 +1,27 @@
 import { CallRef, RecordedEvent } from './vapi-events';
 
+/** The voice that speaks a language and the transcriber that hears it (OAS `CreateAssistantDTO.voice`, `.transcriber`). */
+export interface AssistantSpeech {
+  voice: { provider: string; voiceId: string };
+  transcriber: { provider: string; model: string; language: string };
+}
+
+/** What VAPI says while a tool runs (OAS `ToolMessageStart`, `ToolMessageDelayed`, `ToolMessageFailed`). */
+export interface ToolSpeech {
+  start: string;
+  delayed: string;
+  failed: string;
+}
+
 /** What an assistant says, in the call workflow's words: the same for a saved and a transient assistant. */
 export interface AssistantScript {
   firstMessage: string;
   systemPrompt: string;
   endCallMessage: string;
-  /** Spoken by the assistant while a tool runs. */
-  toolRequestStart: string;
+  /** Spoken while a tool runs, by tool name; `other` for a tool without words of its own. */
+  toolSpeech: { byTool: Partial<Record<string, ToolSpeech>>; other: ToolSpeech };
+  /** The language's voice and transcriber; ASSISTANT_VOICE_* and ASSISTANT_TRANSCRIBER_* override them. */
+  speech: AssistantSpeech;
 }
 
 /** What the assistant of one call should know and say; vapi/ turns it into VAPI's shape. */

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { commaList, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
@@ -82,20 +82,26 @@ export class VapiEnvironment {
   @IsString()
   ASSISTANT_MODEL: string = 'gpt-4o-mini';
 
+  // Voice and transcriber: by default those of ASSISTANT_LANGUAGE (src/calls/voice/locales); set to override.
+  @IsOptional()
   @IsString()
-  ASSISTANT_VOICE_PROVIDER: string = 'vapi';
+  ASSISTANT_VOICE_PROVIDER?: string;
 
-  @IsString()
-  ASSISTANT_VOICE_ID: string = 'Elliot';
+  /** Required with ASSISTANT_VOICE_PROVIDER: another provider's voice ids are not the language's voice's. */
+  @ValidateIf(
+    (env: VapiEnvironment) =>
+      env.ASSISTANT_VOICE_PROVIDER !== undefined || env.ASSISTANT_VOICE_ID !== undefined,
+  )
+  @IsString({ message: 'ASSISTANT_VOICE_ID must be set with ASSISTANT_VOICE_PROVIDER' })
+  ASSISTANT_VOICE_ID?: string;
 
+  @IsOptional()
   @IsString()
-  ASSISTANT_TRANSCRIBER_PROVIDER: string = 'deepgram';
+  ASSISTANT_TRANSCRIBER_PROVIDER?: string;
 
+  @IsOptional()
   @IsString()
-  ASSISTANT_TRANSCRIBER_MODEL: string = 'nova-2';
-
-  @IsString()
-  ASSISTANT_LANGUAGE: string = 'en';
+  ASSISTANT_TRANSCRIBER_MODEL?: string;
 }
 
 /**
@@ -146,7 +152,6 @@ export const vapiConfig = registerAs('vapi', () => {
       voiceId: env.ASSISTANT_VOICE_ID,
       transcriberProvider: env.ASSISTANT_TRANSCRIBER_PROVIDER,
       transcriberModel: env.ASSISTANT_TRANSCRIBER_MODEL,
-      language: env.ASSISTANT_LANGUAGE,
     },
   };
 });

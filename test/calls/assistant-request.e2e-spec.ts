@@ -1,3 +1,4 @@
+import { LOCALES } from '../../src/calls/voice/locales';
 import { SERVER_BACKOFF_PLAN } from '../../src/vapi/server-backoff-plan';
 import { TEST_SERVER_CREDENTIAL_ID } from '../support/app-harness';
 import { TOOL_NAMES } from '../../src/calls/tools/tool-catalogue';
@@ -26,9 +27,24 @@ interface TransientAssistant {
   server: { url: string };
   model: {
     messages: { content: string }[];
-    tools: { type: string; function?: { name: string }; server?: Record<string, unknown> }[];
+    tools: {
+      type: string;
+      function?: { name: string };
+      server?: Record<string, unknown>;
+      messages?: { type: string; content: string }[];
+    }[];
   };
+  voice: Record<string, unknown>;
+  transcriber: Record<string, unknown>;
 }
+
+/** Each kind of tool message and the schema of its own (OAS ToolMessage*). */
+const MESSAGE_SCHEMA: Record<string, string> = {
+  'request-start': 'ToolMessageStart',
+  'request-response-delayed': 'ToolMessageDelayed',
+  'request-failed': 'ToolMessageFailed',
+};
+const ENGLISH = LOCALES.en.sentences;
 
 describe('assistant-request', () => {
   describe('with a transient assistant built in code', () => {
@@ -63,6 +79,37 @@ describe('assistant-request', () => {
       const functions = assistant.model.tools.filter((tool) => tool.type === 'function');
       expect(functions.map((tool) => tool.function?.name)).toEqual(TOOLS);
       for (const tool of functions) expect(tool.server?.url).toBe('https://voice-crm.test/vapi/webhook');
+    });
+
+    it('should give every tool words of its own for when it starts, is slow and fails, as VAPI takes them', async () => {
+      const assistant = assistantOf(await ask(JANE));
+
+      const functions = assistant.model.tools.filter((tool) => tool.type === 'function');
+      expect(functions.map((tool) => tool.function?.name)).toEqual(TOOLS);
+      for (const tool of functions) {
+        const name = tool.function?.name as (typeof TOOLS)[number];
+        const words = ENGLISH.whileTools.byTool[name];
+        expect(tool.messages).toEqual([
+          { type: 'request-start', content: words.start, blocking: false },
+          { type: 'request-response-delayed', content: words.delayed, timingMilliseconds: 3000 },
+          { type: 'request-failed', content: words.failed },
+        ]);
+        // Each against its own schema: CreateFunctionToolDTO's union of messages matches loosely.
+        for (const message of tool.messages ?? []) {
+          expect([name, vapiSchemaErrors(MESSAGE_SCHEMA[message.type], message)]).toEqual([name, []]);
+        }
+      }
+      expect(ENGLISH.whileTools.byTool.lookupCase.start).toBe('Let me look up that case.');
+      expect(new Set(functions.map((tool) => tool.messages?.[0].content)).size).toBe(functions.length);
+    });
+
+    it('should speak English with the English voice and transcriber by default', async () => {
+      const assistant = assistantOf(await ask(JANE));
+
+      expect(assistant.voice).toEqual({ provider: 'vapi', voiceId: 'Elliot' });
+      expect(assistant.transcriber).toEqual({ provider: 'deepgram', model: 'nova-2', language: 'en' });
+      expect(vapiSchemaErrors('VapiVoice', assistant.voice)).toEqual([]);
+      expect(vapiSchemaErrors('DeepgramTranscriber', assistant.transcriber)).toEqual([]);
     });
 
     it('should sign the rest of the call with our credential and let VAPI retry what we could not take', async () => {

@@ -1,4 +1,4 @@
-import { ENGLISH } from '../../src/calls/voice/sentences';
+import { LOCALES } from '../../src/calls/voice/locales';
 import { ConfigValidationError } from '../../src/config/config.util';
 import { startApp } from '../support/app-harness';
 import { CallWorld, eventually, startCallWorld, VERIFY_SERVICE_SID } from '../support/call-harness';
@@ -13,6 +13,8 @@ import {
 } from '../support/call-driver';
 import { assistantRequestMessage } from '../support/vapi-payloads';
 import { postWebhook } from '../support/webhook-client';
+
+const ENGLISH = LOCALES.en.sentences;
 
 const { verification, contact } = ENGLISH;
 

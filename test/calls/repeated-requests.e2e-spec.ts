@@ -1,4 +1,4 @@
-import { ENGLISH } from '../../src/calls/voice/sentences';
+import { LOCALES } from '../../src/calls/voice/locales';
 import { CallWorld, eventually, startCallWorld } from '../support/call-harness';
 import {
   callTool,
@@ -11,6 +11,8 @@ import {
 } from '../support/call-driver';
 import { assistantRequestMessage } from '../support/vapi-payloads';
 import { postWebhook } from '../support/webhook-client';
+
+const ENGLISH = LOCALES.en.sentences;
 
 /**
  * A model whose tool answer is slow calls the same tool again with the same arguments and a new toolCallId.

@@ -1,9 +1,11 @@
-import { ENGLISH } from '../../src/calls/voice/sentences';
+import { LOCALES } from '../../src/calls/voice/locales';
 import { SalesforceErrorCode } from '../../src/salesforce/salesforce.errors';
 import { CallWorld, eventually, startCallWorld } from '../support/call-harness';
 import { adminCall, callTool, deliveriesSettled, newCall, seedCaller } from '../support/call-driver';
 import { endOfCallReportMessage } from '../support/vapi-payloads';
 import { postWebhook } from '../support/webhook-client';
+
+const ENGLISH = LOCALES.en.sentences;
 
 /** Card and SSN test values (Luhn-valid test cards; a syntactically valid SSN). */
 const SPOKEN_CARD = 'four one one one one one one one one one one one one one one one';

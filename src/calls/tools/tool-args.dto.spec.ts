@@ -34,11 +34,15 @@ describe('normaliseSpokenCode', () => {
     ['oh four double one seven nine', '041179'],
     ['triple 5 two 1 8', '555218'],
     [482917, '482917'],
+    ['사 팔 이 구 일 칠', '482917'],
+    ['사팔이 구일칠', '482917'],
+    ['공 영 일 일 칠 구', '001179'],
+    ['cuatro ocho dos, nueve uno siete', '482917'],
   ])('should read %j as the code %s', (spoken, expected) => {
     expect(normaliseSpokenCode({ value: spoken })).toBe(expected);
   });
 
-  it.each(['my code is 482917', 'four eight two nine one toString', 'constructor'])(
+  it.each(['my code is 482917', 'four eight two nine one toString', 'constructor', '사팔이 구일칠번'])(
     'should leave %j as it is (and let validation ask again)',
     (spoken) => {
       expect(normaliseSpokenCode({ value: spoken })).toBe(spoken);

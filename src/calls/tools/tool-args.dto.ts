@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
-import { DIGIT_WORDS } from '../../common/spoken-digits';
+import { DIGIT_WORDS_ANY_LANGUAGE } from '../../common/spoken-digits';
 import { CASE_PRIORITIES, CasePriority, ISSUE_TYPES, IssueType } from '../../salesforce/salesforce.types';
 
 /*
@@ -32,8 +32,8 @@ export function normaliseCaseNumber({ value }: { value: unknown }): unknown {
 
 const CASE_NUMBER = /^\d{8,10}$/;
 
-/** Codes are read out more loosely than card numbers: "o" for zero as well. */
-const SPOKEN_DIGITS = new Map([...DIGIT_WORDS, ['o', '0']]);
+/** Codes are read out more loosely than card numbers: "o" for zero as well, in any language the assistant speaks. */
+const SPOKEN_DIGITS = new Map([...DIGIT_WORDS_ANY_LANGUAGE, ['o', '0']]);
 const REPEATS = new Map([
   ['double', 2],
   ['triple', 3],
@@ -43,7 +43,8 @@ const digitOf = (word: string | undefined): string | undefined =>
 
 /**
  * A one-time code as the caller reads it and the transcriber writes it: "4 8 2 9 1 7", "482-917", "four eight
- * two nine one seven", "double four …". Anything else is left as it was (and fails validation).
+ * two nine one seven", "double four …", "사 팔 이 구 일 칠" or "사팔이구일칠", "cuatro ocho dos …". Anything else is
+ * left as it was (and fails validation).
  */
 export function normaliseSpokenCode({ value }: { value: unknown }): unknown {
   if (typeof value === 'number' && Number.isInteger(value)) return String(value);
@@ -63,6 +64,12 @@ export function normaliseSpokenCode({ value }: { value: unknown }): unknown {
       index++;
     } else if (/^\d+$/.test(word)) {
       digits += word;
+    } else if (
+      /^[\uac00-\ud7a3]{2,}$/.test(word) &&
+      [...word].every((syllable) => SPOKEN_DIGITS.has(syllable))
+    ) {
+      // Korean transcripts may run digit syllables together.
+      digits += [...word].map((syllable) => SPOKEN_DIGITS.get(syllable)).join('');
     } else {
       const digit = digitOf(word);
       if (digit === undefined) return value;

@@ -7,6 +7,7 @@ import {
 } from '../../twilio/twilio.errors';
 import { VapiErrorCode } from '../../vapi/vapi.errors';
 import { CallVoice } from './call-voice';
+import { LOCALES } from './locales';
 
 const voice = new CallVoice();
 const generic = voice.frontDoor(VapiErrorCode.INTERNAL);
@@ -62,5 +63,22 @@ describe('CallVoice', () => {
     expect(voice.say.cases.opened('00001027', 'billing')).toBe(
       "I've opened case 0 0 0 0 1 0 2 7 for your billing issue.",
     );
+  });
+});
+
+describe('CallVoice in the language of ASSISTANT_LANGUAGE', () => {
+  it('should speak failures, questions and tool answers from the chosen table, with its voice', () => {
+    const korean = new CallVoice({ language: 'ko' });
+
+    expect(korean.failure(new SalesforceError(SalesforceErrorCode.UNAVAILABLE, 'detail', true))).toBe(
+      LOCALES.ko.sentences.failures.salesforce.UNAVAILABLE,
+    );
+    expect(korean.question('lookupCase', 'caseNumber')).toBe('접수 번호를 한 자리씩 읽어 주시겠어요?');
+    expect(korean.say.cases.opened('00001027', 'billing')).toContain('공 공 공 공 일 공 이 칠');
+    expect(korean.speech.transcriber.language).toBe('ko');
+  });
+
+  it('should speak English by default', () => {
+    expect(new CallVoice().say).toBe(LOCALES.en.sentences);
   });
 });

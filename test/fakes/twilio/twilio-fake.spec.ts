@@ -274,6 +274,13 @@ describe('Twilio fake', () => {
     it.each([
       ['a To that is not E.164', 'Verifications', { To: '4155550123', Channel: 'sms' }, 400, 60200],
       ['an unknown channel', 'Verifications', { To: TO, Channel: 'pigeon' }, 400, 60200],
+      [
+        'a locale that is no language code',
+        'Verifications',
+        { To: TO, Channel: 'sms', Locale: 'korean' },
+        400,
+        60200,
+      ],
       ['a check without a code', 'VerificationCheck', { To: TO }, 400, 60200],
       ['a check with nothing pending', 'VerificationCheck', { To: TO, Code: '123456' }, 404, 20404],
     ] as const)('should refuse %s', async (_case, resource, params, status, code) => {

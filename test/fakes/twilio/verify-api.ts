@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 
 /**
  * Twilio Verify v2 as the fake answers it (https://www.twilio.com/docs/verify/api; vendor facts as of 2026):
- * `POST /v2/Services/{ServiceSid}/Verifications` (form `To`, `Channel`) starts a verification and texts a
+ * `POST /v2/Services/{ServiceSid}/Verifications` (form `To`, `Channel`, optional `Locale`) starts a verification and texts a
  * code (201, `status: pending`); starting again while one is pending sends the same code again, at most 5
  * sends per 10 minutes (then 429 / 60203). `POST /v2/Services/{ServiceSid}/VerificationCheck` (form `To` or
  * `VerificationSid`, and `Code`) answers 200 with `status: approved, valid: true` for the right code and
@@ -16,6 +16,8 @@ export interface TwilioFakeVerification {
   serviceSid: string;
   to: string;
   channel: string;
+  /** `Locale` of the last send: the language Verify words its text in (unset: from the number's country). */
+  locale?: string;
   /** The code texted to `to`: what a test reads out as the caller. */
   code: string;
   status: 'pending' | 'approved' | 'expired' | 'max_attempts_reached';
@@ -124,6 +126,10 @@ export class FakeVerifyApi {
     const channel = params.get('Channel') ?? '';
     if (!E164.test(to)) return [400, twilioErrorBody(400, 60200, 'Invalid parameter `To`')];
     if (!CHANNELS.has(channel)) return [400, twilioErrorBody(400, 60200, 'Invalid parameter `Channel`')];
+    const locale = params.get('Locale') ?? undefined;
+    if (locale !== undefined && !/^[a-z]{2}(-[A-Za-z]{2,4})?$/.test(locale)) {
+      return [400, twilioErrorBody(400, 60200, 'Invalid parameter `Locale`')];
+    }
     if (channel === 'sms' && landlines.includes(to)) {
       return [400, twilioErrorBody(400, 60205, 'SMS is not supported by landline phone number')];
     }
@@ -133,12 +139,14 @@ export class FakeVerifyApi {
     }
     if (verification) {
       verification.sendAttempts += 1;
+      verification.locale = locale;
     } else {
       verification = {
         sid: `VE${randomBytes(16).toString('hex')}`,
         serviceSid,
         to,
         channel,
+        locale,
         code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
         status: 'pending',
         sendAttempts: 1,
