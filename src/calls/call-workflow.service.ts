@@ -1,12 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
-import { AssistantPlan, TransferPlan, VapiCallHandler } from '../vapi/vapi-call.handler';
+import { AssistantPlan, TransferPlan, VapiCallHandler, WarmTransfer } from '../vapi/vapi-call.handler';
 import { CallRef, RecordedEvent } from '../vapi/vapi-events';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
 import { CallLogService } from './call-log.service';
 import { CallerIdentityService } from './caller-identity.service';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallsRepository } from './calls.repository';
+import {
+  assuranceOf,
+  CallState,
+  isIdentified,
+  TRANSFER_MODE_WORDS,
+  TRANSFER_OUTCOME_WORDS,
+  TransferMode,
+  transferOutcome,
+} from './calls.types';
 import { CallVoice } from './voice/call-voice';
 
 /**
@@ -77,19 +86,22 @@ export class CallWorkflowService extends VapiCallHandler {
 
   async transferFor(call: CallRef): Promise<TransferPlan> {
     const { say } = this.voice;
-    if (!this.config.transferNumber) return { kind: 'unavailable', message: say.transfer.unavailable };
+    const number = this.config.transferNumber;
+    if (!number) return { kind: 'unavailable', message: say.transfer.unavailable };
+    const { callId } = call;
+    if (callId) await this.calls.record(callId, { callerNumber: call.customerNumber }, Date.now());
+    const state = callId ? await this.calls.get(callId) : undefined;
+    const mode = this.transferMode();
     const plan: TransferPlan = {
       kind: 'transfer',
-      number: this.config.transferNumber,
+      number,
       message: say.transfer.connecting,
+      ...(mode === 'blind' ? {} : { warm: this.warmTransfer(mode, state) }),
     };
-    const { callId } = call;
     if (!callId) return plan;
     const at = new Date().toISOString();
-    await this.calls.record(callId, { callerNumber: call.customerNumber }, Date.now());
-    await this.calls.setTransfer(callId, { number: this.config.transferNumber, at }, Date.now());
+    await this.calls.setTransfer(callId, { number, at, mode }, Date.now());
     // The human agent picks up with context: every case opened in this call gets a note (via the outbox).
-    const state = await this.calls.get(callId);
     for (const created of state?.casesCreated ?? []) {
       await this.deliveries.submit({
         kind: 'salesforce.case.comment',
@@ -97,11 +109,56 @@ export class CallWorkflowService extends VapiCallHandler {
         callId,
         payload: {
           caseId: created.id,
-          body: `The caller asked for a human agent and was transferred to the support line at ${at} (VAPI call ${callId}).`,
+          body: `The caller asked for a human agent and was transferred (${TRANSFER_MODE_WORDS[mode]}) to the support line at ${at} (VAPI call ${callId}).`,
         },
       });
     }
     return plan;
+  }
+
+  private transferMode(): TransferMode {
+    if (this.config.transferMode === 'blind') return 'blind';
+    return this.config.transferWarmStyle === 'summary' ? 'warm-summary' : 'warm-message';
+  }
+
+  /** The briefing names the caller only when recognised, and holds no number or email (sentences.ts). */
+  private warmTransfer(mode: 'warm-message' | 'warm-summary', state: CallState | undefined): WarmTransfer {
+    const { say } = this.voice;
+    const notAnswered = say.transfer.warmNotAnswered;
+    if (mode === 'warm-summary') {
+      return { style: 'summary', summaryInstructions: say.transfer.warmSummaryInstructions, notAnswered };
+    }
+    const identity = state?.identity ?? { kind: 'unknown' };
+    const assurance = assuranceOf(identity, state?.verification ?? { attempts: 0 });
+    return {
+      style: 'message',
+      message: say.transfer.warmBriefing({
+        firstName: isIdentified(identity) ? identity.firstName : undefined,
+        assurance,
+        casesOpened: (state?.casesCreated ?? []).map((created) => created.caseNumber),
+      }),
+      notAnswered,
+    };
+  }
+
+  /** After the call: the cases opened in it get a note saying whether the human took the transfer. */
+  private async noteTransferOutcome(callId: string, endedReason: string | undefined): Promise<void> {
+    const state = await this.calls.get(callId);
+    const transfer = state?.transfer;
+    if (!state || !transfer) return;
+    const outcome = transferOutcome(transfer, endedReason);
+    if (outcome === 'unknown') return;
+    for (const created of state.casesCreated) {
+      await this.deliveries.submit({
+        kind: 'salesforce.case.comment',
+        idempotencyKey: `transfer-outcome:${callId}:${created.id}`,
+        callId,
+        payload: {
+          caseId: created.id,
+          body: `Transfer to a human agent (${TRANSFER_MODE_WORDS[transfer.mode ?? 'blind']}): ${TRANSFER_OUTCOME_WORDS[outcome]} (VAPI call ${callId}).`,
+        },
+      });
+    }
   }
 
   async record(event: RecordedEvent): Promise<void> {
@@ -134,6 +191,7 @@ export class CallWorkflowService extends VapiCallHandler {
       case 'end-of-call-report':
         // One durable write: the call's end and its queued call log (CallLogService).
         await this.callLog.log({ callId, ...event.report }, base);
+        await this.noteTransferOutcome(callId, event.report.endedReason);
         return;
       case 'hang':
         this.logger.warn({ event: 'assistant_hang', callId }, 'assistant reported a delay');

@@ -21,8 +21,18 @@ export interface AssistantPlan extends AssistantScript {
   };
 }
 
+/**
+ * How the human agent is briefed before the caller is connected (VAPI `TransferPlan`): a message built from the
+ * call, or a summary VAPI generates from the transcript with these instructions. `notAnswered` is spoken to the
+ * caller when the line is busy or unanswered, and the assistant stays on the call.
+ */
+export type WarmTransfer =
+  | { style: 'message'; message: string; notAnswered: string }
+  | { style: 'summary'; summaryInstructions: string; notAnswered: string };
+
 export type TransferPlan =
-  | { kind: 'transfer'; number: string; message: string }
+  /** Without `warm`: a blind transfer. */
+  | { kind: 'transfer'; number: string; message: string; warm?: WarmTransfer }
   /** No human line to transfer to: the sentence is spoken instead. */
   | { kind: 'unavailable'; message: string };
 

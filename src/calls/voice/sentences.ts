@@ -10,6 +10,15 @@ export interface SpokenCase {
   subject?: string;
 }
 
+/** What a warm transfer tells the human agent about the caller (no numbers, no emails). */
+export interface WarmTransferBriefing {
+  /** Only when the caller was recognised from their number. */
+  firstName?: string;
+  assurance: 'unknown' | 'recognised' | 'verified';
+  /** Case numbers opened in this call. */
+  casesOpened: string[];
+}
+
 /**
  * Everything the caller hears, as one table per language: the assistant's prompt and greetings, every tool
  * answer, every fallback, every question, the SMS texts. The error tables are Records over each module's
@@ -118,6 +127,16 @@ export interface CallerSentences {
     unavailable: string;
     /** VAPI speaks it before the phone number's fallbackDestination when we cannot answer assistant-request. */
     fallback: string;
+    /**
+     * Warm transfer (`TRANSFER_MODE=warm`). What the human agent hears before the caller is connected: who is
+     * calling (a first name only when recognised), how sure we are, the cases opened in this call. Never a
+     * phone number or an email.
+     */
+    warmBriefing(briefing: WarmTransferBriefing): string;
+    /** Instructions for the summary VAPI generates for the human agent (`warm-transfer-say-summary`). */
+    warmSummaryInstructions: string;
+    /** Spoken to the caller when the human line is busy or does not answer; the assistant stays on. */
+    warmNotAnswered: string;
   };
 
   /** Sent, never received: the service does not handle inbound SMS, so a text must not invite a reply. */
@@ -336,6 +355,25 @@ export const ENGLISH: CallerSentences = {
     unavailable: 'Transfers are not available on this line right now.',
     fallback:
       "Our assistant can't take your call right now, so I'm connecting you with a colleague. Please stay on the line.",
+    warmBriefing: ({ firstName, assurance, casesOpened }) => {
+      const who =
+        assurance === 'verified'
+          ? `${firstName ?? 'a customer'}, who confirmed their identity with a code`
+          : assurance === 'recognised'
+            ? `${firstName ?? 'a customer'}, recognised from their phone number but not verified`
+            : 'a caller we could not identify';
+      const cases =
+        casesOpened.length === 0
+          ? 'No case was opened in this call.'
+          : casesOpened.length === 1
+            ? `They opened case ${ENGLISH.digits(casesOpened[0])} in this call.`
+            : `They opened cases ${ENGLISH.list(casesOpened.map((number) => ENGLISH.digits(number)))} in this call.`;
+      return `Hello, this is the support assistant with a transfer. I have ${who} on the line. ${cases} Connecting you now.`;
+    },
+    warmSummaryInstructions:
+      'You brief a human support agent who is about to take over a call. In two or three short sentences say who the caller is (first name only, and whether they were verified), what they need and what was already done, including case numbers read digit by digit. Never include phone numbers, email addresses, codes or card numbers. Return only the briefing.',
+    warmNotAnswered:
+      "I'm sorry, none of my colleagues could take the call just now. I'm still here: is there anything else I can help you with?",
   },
 
   sms: {
