@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CaseRecord } from '../salesforce/salesforce.types';
 import { assistantVariable, whenVariable } from '../vapi/assistant-definition.builder';
 import { AssistantPlan, AssistantScript } from '../vapi/vapi-call.handler';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallerIdentity, isIdentified } from './calls.types';
+import { KnowledgeService } from './knowledge/knowledge.service';
 import { VerificationPolicy } from './verification.policy';
 import { CallVoice } from './voice/call-voice';
 
@@ -17,6 +18,8 @@ export class AssistantPlanBuilder {
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
     private readonly voice: CallVoice,
     private readonly verification: VerificationPolicy,
+    /** Absent outside the service (provision builds the saved script without Salesforce). */
+    @Optional() private readonly knowledge?: KnowledgeService,
   ) {}
 
   build(identity: CallerIdentity, foundCases: CaseRecord[]): AssistantPlan {
@@ -47,6 +50,7 @@ export class AssistantPlanBuilder {
       systemPrompt: [
         say.assistant.systemPrompt(company),
         ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
+        ...(this.knowledge?.available ? [say.knowledge.prompt] : []),
         '',
         context,
       ].join('\n'),

@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
-import { AssistantPlan, TransferPlan, VapiCallHandler, WarmTransfer } from '../vapi/vapi-call.handler';
+import {
+  AssistantPlan,
+  KnowledgeDocument,
+  TransferPlan,
+  VapiCallHandler,
+  WarmTransfer,
+} from '../vapi/vapi-call.handler';
 import { CallRef, RecordedEvent } from '../vapi/vapi-events';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
 import { CallLogService } from './call-log.service';
@@ -16,6 +22,7 @@ import {
   TransferMode,
   transferOutcome,
 } from './calls.types';
+import { KnowledgeService } from './knowledge/knowledge.service';
 import { CallVoice } from './voice/call-voice';
 
 /**
@@ -54,6 +61,7 @@ export class CallWorkflowService extends VapiCallHandler {
     private readonly deliveries: DeliveryService,
     private readonly callLog: CallLogService,
     private readonly voice: CallVoice,
+    private readonly knowledge: KnowledgeService,
   ) {
     super();
   }
@@ -159,6 +167,17 @@ export class CallWorkflowService extends VapiCallHandler {
         },
       });
     }
+  }
+
+  async knowledgeFor(_call: CallRef, question: string): Promise<KnowledgeDocument[]> {
+    if (question.trim().length < 2) return [];
+    const found = await this.knowledge.answer(question);
+    if (found.kind !== 'found') return [];
+    return found.snippets.map((snippet) => ({
+      content: `${snippet.title}: ${snippet.snippet}`,
+      similarity: snippet.similarity,
+      id: snippet.articleId,
+    }));
   }
 
   async record(event: RecordedEvent): Promise<void> {

@@ -28,6 +28,14 @@ export class CallsEnvironment {
   @EnvInt({ min: 100, max: 6000 })
   CALLER_LOOKUP_BUDGET_MS: number = 1500;
 
+  /** Budget for a Salesforce Knowledge search while the caller waits (searchKnowledge, knowledge-base-request). */
+  @EnvInt({ min: 100, max: 6000 })
+  KNOWLEDGE_TIMEOUT_MS: number = 2500;
+
+  /** How long a question's Knowledge answer is reused (0: not cached). */
+  @EnvInt({ min: 0, max: 86_400 })
+  KNOWLEDGE_CACHE_SECONDS: number = 300;
+
   /** Budget for an inline write while the caller waits; after it the outbox finishes the write. */
   @EnvInt({ min: 100, max: 15_000 })
   TOOL_WRITE_BUDGET_MS: number = 5000;
@@ -68,6 +76,8 @@ export const callsConfig = registerAs('calls', () => {
     reconcileAfterSeconds: env.RECONCILE_AFTER_SECONDS,
     callerLookupBudgetMs: env.CALLER_LOOKUP_BUDGET_MS,
     toolWriteBudgetMs: env.TOOL_WRITE_BUDGET_MS,
+    knowledgeTimeoutMs: env.KNOWLEDGE_TIMEOUT_MS,
+    knowledgeCacheSeconds: env.KNOWLEDGE_CACHE_SECONDS,
     reconcileIntervalSeconds: env.RECONCILE_INTERVAL_SECONDS,
     reconcilerEnabled: env.RECONCILER_ENABLED,
     companyName: env.COMPANY_NAME,

@@ -15,6 +15,7 @@ import { CallerScope } from './caller-scope.service';
 import { callsConfig } from './calls.config';
 import { CallsController } from './calls.controller';
 import { CALL_DELIVERY_HANDLERS } from './deliveries';
+import { KnowledgeService } from './knowledge/knowledge.service';
 import { CallsRepository } from './calls.repository';
 import { CallsToolResultStore } from './calls-tool-result.store';
 import { CALL_TOOLS } from './tools';
@@ -44,6 +45,7 @@ export class CallsModule {
         VerificationPolicy,
         CallerVerificationService,
         SensitiveDataMasker,
+        KnowledgeService,
         { provide: CallerVoice, useExisting: CallVoice },
         CallLogService,
         CallReconcilerService,

@@ -10,6 +10,7 @@ import {
   CaseRecord,
   ContactUpdate,
   CreatedCase,
+  KnowledgeArticle,
   NewCallTask,
   NewCase,
   RequestPriority,
@@ -21,6 +22,7 @@ import { CallerLookupSection } from './salesforce-caller-lookup.section';
 import { CaseSection } from './salesforce-case.section';
 import { ContactSection } from './salesforce-contact.section';
 import { SalesforceGateway } from './salesforce-gateway';
+import { KnowledgeSection } from './salesforce-knowledge.section';
 import { SchemaChecker } from './salesforce-schema.checker';
 import { SetupCheckSection } from './salesforce-setup.check';
 
@@ -34,6 +36,7 @@ export class SalesforceRestClient extends SalesforceClient {
   private readonly cases: CaseSection;
   private readonly contacts: ContactSection;
   private readonly callLog: CallLogSection;
+  private readonly knowledge: KnowledgeSection;
   private readonly schema: SchemaChecker;
   private readonly setup: SetupCheckSection;
 
@@ -48,6 +51,7 @@ export class SalesforceRestClient extends SalesforceClient {
     this.cases = new CaseSection(gateway, config, now);
     this.contacts = new ContactSection(gateway, phones);
     this.callLog = new CallLogSection(gateway);
+    this.knowledge = new KnowledgeSection(gateway, config);
     this.schema = new SchemaChecker(gateway, config);
     this.setup = new SetupCheckSection(gateway, config, this.schema, this.callers);
   }
@@ -107,6 +111,14 @@ export class SalesforceRestClient extends SalesforceClient {
     priority?: RequestPriority,
   ): Promise<{ contentDocumentId: string }> {
     return this.callLog.attachTranscript(taskId, title, content, priority);
+  }
+
+  knowledgeConfigured(): boolean {
+    return this.knowledge.configured;
+  }
+
+  searchKnowledge(question: string, limit: number, priority?: RequestPriority): Promise<KnowledgeArticle[]> {
+    return this.knowledge.searchKnowledge(question, limit, priority);
   }
 
   tokenStatus(): TokenStatus {

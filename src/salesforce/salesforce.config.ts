@@ -155,6 +155,26 @@ export class SalesforceEnvironment {
   })
   SALESFORCE_CASE_EXTERNAL_ID_FIELD?: string;
 
+  /**
+   * Salesforce Knowledge: the rich-text or text field holding an article's answer (e.g. Answer__c). Unset:
+   * Knowledge is off (no searchKnowledge tool, knowledge-base requests answered with no documents).
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]*__c$/, {
+    message: 'KNOWLEDGE_ANSWER_FIELD must be a custom field API name such as Answer__c',
+  })
+  KNOWLEDGE_ANSWER_FIELD?: string;
+
+  /** The article version object searched (Lightning Knowledge: Knowledge__kav). */
+  @Matches(/^[A-Za-z][A-Za-z0-9_]*__kav$/, {
+    message: 'KNOWLEDGE_OBJECT must be an article version object API name such as Knowledge__kav',
+  })
+  KNOWLEDGE_OBJECT: string = 'Knowledge__kav';
+
+  /** The article Language searched (a Salesforce locale code such as en_US, ko, es). */
+  @Matches(/^[a-z]{2}(_[A-Z]{2})?$/, { message: 'KNOWLEDGE_LANGUAGE must look like en_US or ko' })
+  KNOWLEDGE_LANGUAGE: string = 'en_US';
+
   /** Without an external-ID field: how far back a retry looks for a Case carrying our key marker. */
   @EnvInt({ min: 1 })
   SALESFORCE_CASE_KEY_LOOKBACK_HOURS: number = 24;
@@ -211,6 +231,13 @@ export function buildSalesforceConfig(environment: Environment) {
     duplicateRuleAllowSave: env.SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE,
     caseExternalIdField: env.SALESFORCE_CASE_EXTERNAL_ID_FIELD,
     caseKeyLookbackHours: env.SALESFORCE_CASE_KEY_LOOKBACK_HOURS,
+    knowledge: env.KNOWLEDGE_ANSWER_FIELD
+      ? {
+          object: env.KNOWLEDGE_OBJECT,
+          answerField: env.KNOWLEDGE_ANSWER_FIELD,
+          language: env.KNOWLEDGE_LANGUAGE,
+        }
+      : undefined,
   };
 }
 

@@ -36,6 +36,13 @@ export type TransferPlan =
   /** No human line to transfer to: the sentence is spoken instead. */
   | { kind: 'unavailable'; message: string };
 
+/** A passage the model may answer from, with how well it matches (0–1) and the article it comes from. */
+export interface KnowledgeDocument {
+  content: string;
+  similarity: number;
+  id: string;
+}
+
 /**
  * The port through which the VAPI front door hands a call's events to the call workflow, and the workflow
  * answers in its own terms. The workflow implements it; the VAPI module knows nothing of Salesforce or the store.
@@ -46,6 +53,8 @@ export abstract class VapiCallHandler {
   /** Used when `assistantFor` throws anyway: synchronous, no I/O, so a call never fails to start. */
   abstract fallbackAssistant(): AssistantPlan;
   abstract transferFor(call: CallRef): Promise<TransferPlan>;
+  /** Passages of published help articles for the caller's question, best first; none when off or slow. */
+  abstract knowledgeFor(call: CallRef, question: string): Promise<KnowledgeDocument[]>;
   /** Stores what an informational event tells, durably, before it is acknowledged; slow work happens later. */
   abstract record(event: RecordedEvent): Promise<void>;
 }

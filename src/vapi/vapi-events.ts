@@ -45,6 +45,8 @@ export type VapiEvent =
   | { type: 'tool-calls'; call: CallRef; toolCalls: ToolCallRequest[] }
   | { type: 'function-call'; call: CallRef; toolCall?: ToolCallRequest }
   | { type: 'transfer-destination-request'; call: CallRef }
+  /** `question`: the caller's last words before the request ('' when the message holds none). */
+  | { type: 'knowledge-base-request'; call: CallRef; question: string }
   | RecordedEvent
   /** Any other type, known or not: acknowledged with `{}`. `label` is bounded for metrics. */
   | { type: 'acknowledged'; call: CallRef; label: string };

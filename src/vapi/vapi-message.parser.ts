@@ -59,6 +59,8 @@ function toEvent(type: string, message: JsonObject, call: CallRef, label: string
       return { type, call, toolCall: readLegacyFunctionCall(message) };
     case 'transfer-destination-request':
       return { type, call };
+    case 'knowledge-base-request':
+      return { type, call, question: readLastUserWords(message) };
     case 'status-update':
       return { type, call, status: stringAt(message.status), endedReason: stringAt(message.endedReason) };
     case 'transcript':
@@ -73,6 +75,25 @@ function toEvent(type: string, message: JsonObject, call: CallRef, label: string
     default:
       return { type: 'acknowledged', call, label };
   }
+}
+
+/**
+ * The caller's last words in a `knowledge-base-request`: the last `user` entry of `messagesOpenAIFormatted`
+ * (required by the schema, `{role, content}`), else of `messages` (`{role, message}`).
+ */
+function readLastUserWords(message: JsonObject): string {
+  for (const [list, field] of [
+    [message.messagesOpenAIFormatted, 'content'],
+    [message.messages, 'message'],
+  ] as const) {
+    if (!Array.isArray(list)) continue;
+    for (let index = list.length - 1; index >= 0; index--) {
+      const entry = objectAt(list[index]);
+      const words = entry.role === 'user' ? (stringAt(entry[field]) ?? stringAt(entry.content)) : undefined;
+      if (words) return words.slice(0, 2000);
+    }
+  }
+  return '';
 }
 
 /** Caller number, call id and Twilio CallSid, wherever the message carries them. */

@@ -39,6 +39,11 @@ export interface TransferDestinationResponse {
   error?: string;
 }
 
+/** OpenAPI `ServerMessageResponseKnowledgeBaseRequest` with `KnowledgeBaseResponseDocument`s. */
+export interface KnowledgeBaseResponse {
+  documents: { content: string; similarity: number; uuid?: string }[];
+}
+
 export type EmptyResponse = Record<string, never>;
 
 export type WebhookResponse =
@@ -46,4 +51,5 @@ export type WebhookResponse =
   | ToolCallsResponse
   | FunctionCallResponse
   | TransferDestinationResponse
+  | KnowledgeBaseResponse
   | EmptyResponse;

@@ -6,7 +6,12 @@ import { CallerVoice } from './caller-voice';
 import { VapiCallHandler, WarmTransfer } from './vapi-call.handler';
 import { VapiEvent } from './vapi-events';
 import { toSingleLine } from './vapi-message.parser';
-import { TransferDestinationResponse, VapiTransferPlan, WebhookResponse } from './vapi-responses';
+import {
+  KnowledgeBaseResponse,
+  TransferDestinationResponse,
+  VapiTransferPlan,
+  WebhookResponse,
+} from './vapi-responses';
 import { ToolOutcome, VapiToolRegistry } from './vapi-tool.registry';
 
 /** A warm transfer in VAPI's terms (docs/vapi.md, "Transfers"). */
@@ -86,6 +91,16 @@ export class VapiWebhookService {
           },
         } satisfies TransferDestinationResponse;
       }
+      case 'knowledge-base-request': {
+        const documents = await this.calls.knowledgeFor(event.call, event.question);
+        return {
+          documents: documents.map((document) => ({
+            content: document.content,
+            similarity: document.similarity,
+            uuid: document.id,
+          })),
+        } satisfies KnowledgeBaseResponse;
+      }
       case 'status-update':
       case 'transcript':
       case 'end-of-call-report':
@@ -115,6 +130,9 @@ export class VapiWebhookService {
         return this.assistants.build(this.calls.fallbackAssistant(), this.tools.definitions());
       case 'transfer-destination-request':
         return { error: spoken };
+      case 'knowledge-base-request':
+        // No documents: the model answers without them (and its prompt says to offer a case or a colleague).
+        return { documents: [] };
       case 'status-update':
       case 'transcript':
       case 'end-of-call-report':

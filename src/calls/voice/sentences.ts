@@ -139,6 +139,17 @@ export interface CallerSentences {
     warmNotAnswered: string;
   };
 
+  /** Answers from published Salesforce Knowledge articles (searchKnowledge). */
+  knowledge: {
+    /** The tool's answer: the article's title and a short speakable snippet of it. */
+    answer(title: string, snippet: string): string;
+    noAnswer: string;
+    /** Salesforce did not answer within KNOWLEDGE_TIMEOUT_MS, or failed. */
+    unavailable: string;
+    /** Added to the prompt when Knowledge is configured. */
+    prompt: string;
+  };
+
   /** Sent, never received: the service does not handle inbound SMS, so a text must not invite a reply. */
   sms: {
     caseOpened(caseNumber: string, company: string): string;
@@ -374,6 +385,15 @@ export const ENGLISH: CallerSentences = {
       'You brief a human support agent who is about to take over a call. In two or three short sentences say who the caller is (first name only, and whether they were verified), what they need and what was already done, including case numbers read digit by digit. Never include phone numbers, email addresses, codes or card numbers. Return only the briefing.',
     warmNotAnswered:
       "I'm sorry, none of my colleagues could take the call just now. I'm still here: is there anything else I can help you with?",
+  },
+
+  knowledge: {
+    answer: (title, snippet) => `From our help article "${title}": ${snippet}`,
+    noAnswer:
+      "I couldn't find an answer to that in our help articles. I can open a case for you, or transfer you to a colleague.",
+    unavailable: `I can't look that up in our help articles right now. ${OFFER_COLLEAGUE}`,
+    prompt:
+      'For a how-to question, use the searchKnowledge tool and answer only from what it returns; if it finds nothing, say so and offer a case or a colleague.',
   },
 
   sms: {

@@ -278,6 +278,24 @@ export class FakeSchema {
         false,
       ),
       objectDef('Task', '00T', taskFields),
+      // Lightning Knowledge's article versions (object reference, Knowledge__kav / KnowledgeArticleVersion):
+      // one row per version; only `Online` ones are published. Answer__c stands for an org's rich-text field.
+      objectDef('Knowledge__kav', 'ka0', [
+        field('Title', 'string', { length: 255, nillable: false, nameField: true }),
+        field('Summary', 'textarea', { length: 1000 }),
+        field('UrlName', 'string', { length: 255, nillable: false }),
+        field('ArticleNumber', 'string', { ...readOnly, length: 30, autoNumber: true }),
+        field('PublishStatus', 'picklist', {
+          ...readOnly,
+          picklist: ['Draft', 'Online', 'Archived'],
+          defaultPick: 'Draft',
+          restrictedPicklist: true,
+          nillable: false,
+        }),
+        field('Language', 'picklist', { picklist: ['en_US', 'ko', 'es'], restrictedPicklist: true }),
+        field('IsLatestVersion', 'boolean', { ...readOnly, nillable: false, defaultedOnCreate: true }),
+        field('Answer__c', 'textarea', { length: 32000 }),
+      ]),
       objectDef(
         'ContentVersion',
         '068',
