@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
+import { VapiLiveCallControl } from '../vapi/api/vapi-live-call-control';
 import {
   AssistantPlan,
   KnowledgeDocument,
@@ -10,7 +11,7 @@ import {
 import { CallRef, RecordedEvent } from '../vapi/vapi-events';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
 import { CallLogService } from './call-log.service';
-import { CallerIdentityService } from './caller-identity.service';
+import { CallerIdentityService, IdentifiedCaller } from './caller-identity.service';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallsRepository } from './calls.repository';
 import {
@@ -62,6 +63,7 @@ export class CallWorkflowService extends VapiCallHandler {
     private readonly callLog: CallLogService,
     private readonly voice: CallVoice,
     private readonly knowledge: KnowledgeService,
+    private readonly control: VapiLiveCallControl,
   ) {
     super();
   }
@@ -85,7 +87,31 @@ export class CallWorkflowService extends VapiCallHandler {
         .catch(() => undefined);
     }
     const found = await lookup.withinBudget;
+    if (!found.complete && !isIdentified(found.identity) && call.controlUrl) {
+      void this.tellLateLookup(call.controlUrl, lookup.eventual);
+    }
     return this.assistants.build(found.identity, found.openCases);
+  }
+
+  /**
+   * The lookup missed the budget and the call started generic: when it does identify the caller, the live
+   * call hears of it through Live Call Control (VAPI's advice: answer assistant-request fast, enrich later).
+   * First name only, inserted silently; never awaited on the call's path, never throws.
+   */
+  private async tellLateLookup(controlUrl: string, eventual: Promise<IdentifiedCaller>): Promise<void> {
+    try {
+      const late = await eventual;
+      const firstName = isIdentified(late.identity) ? late.identity.firstName : undefined;
+      if (!late.complete || !firstName) return;
+      const outcome = await this.control.addSystemMessage(
+        controlUrl,
+        this.voice.say.assistant.lateRecognised(firstName),
+        false,
+      );
+      this.logger.log({ event: 'late_lookup_pushed', outcome }, 'late caller lookup pushed to the call');
+    } catch {
+      // Best effort: the tools still find the identity saved for the call.
+    }
   }
 
   fallbackAssistant(): AssistantPlan {

@@ -10,6 +10,8 @@ export interface CallRef {
   customerNumber?: string;
   /** Twilio CallSid (`call.phoneCallProviderId`). */
   twilioCallSid?: string;
+  /** Live Call Control URL of the call (`call.monitor.controlUrl`), when VAPI gave one. */
+  controlUrl?: string;
 }
 
 export interface ToolCallRequest {

@@ -103,6 +103,7 @@ function readCallRef(message: JsonObject): CallRef {
     callId: stringAt(call.id),
     customerNumber: stringAt(objectAt(call.customer).number) ?? stringAt(objectAt(message.customer).number),
     twilioCallSid: stringAt(call.phoneCallProviderId) ?? stringAt(objectAt(call.transport).callSid),
+    controlUrl: stringAt(objectAt(call.monitor).controlUrl),
   };
 }
 

@@ -17,6 +17,8 @@ export interface CallFixture {
   id: string;
   customerNumber?: string;
   phoneCallProviderId?: string;
+  /** `call.monitor.controlUrl` (Live Call Control), when the test wants one. */
+  controlUrl?: string;
 }
 
 export function callObject(call: CallFixture): Record<string, unknown> {
@@ -29,6 +31,7 @@ export function callObject(call: CallFixture): Record<string, unknown> {
     phoneCallProviderId: call.phoneCallProviderId ?? 'CA0123456789abcdef0123456789abcdef',
     phoneCallTransport: 'pstn',
     customer: call.customerNumber ? { number: call.customerNumber } : undefined,
+    ...(call.controlUrl ? { monitor: { controlUrl: call.controlUrl } } : {}),
     createdAt: '2026-11-24T09:00:00.000Z',
   };
 }

@@ -45,6 +45,11 @@ export interface CallerSentences {
     goodbye(company: string): string;
     /** Spoken while a tool runs. */
     oneMoment: string;
+    /**
+     * Pushed into a live call (system message) when the caller lookup finished after the call had started:
+     * the first name only, and that it comes from the phone number.
+     */
+    lateRecognised(firstName: string): string;
     /** Added to the prompt when callers can be verified by a one-time code. */
     verificationPrompt: string;
   };
@@ -205,6 +210,8 @@ export const ENGLISH: CallerSentences = {
     greetUnknown: (company) => `Thanks for calling ${company}. How can I help you today?`,
     goodbye: (company) => `Thank you for calling ${company}. Goodbye.`,
     oneMoment: 'One moment while I check that.',
+    lateRecognised: (firstName) =>
+      `Update: the caller is probably ${firstName}, recognised from their phone number, which anyone can fake. You may greet them by name at a natural moment; do not share any of their records until a tool confirms it may.`,
     verificationPrompt:
       'If a tool says it must first confirm who the caller is, offer to text a code to the phone number on their account. When they agree, use sendVerificationCode; pass the digits they read out to verifyCaller; once verified, try their request again. Never read a code aloud yourself, and never send a code to a number the caller gives you.',
   },
