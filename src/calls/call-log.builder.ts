@@ -76,6 +76,7 @@ export function buildCallLog(
       durationSeconds: durationSeconds(source.startedAt, source.endedAt),
       disposition: source.endedReason?.slice(0, SUBJECT_MAX),
       activityDate: ended.toISOString().slice(0, 10),
+      ...(source.structured ? { structured: source.structured } : {}),
     },
     ...(attachment ? { transcript: attachment } : {}),
   };

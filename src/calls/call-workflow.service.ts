@@ -10,6 +10,7 @@ import {
 } from '../vapi/vapi-call.handler';
 import { CallRef, RecordedEvent } from '../vapi/vapi-events';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
+import { CallLatencyMetrics } from './call-latency.metrics';
 import { CallLogService } from './call-log.service';
 import { CallerIdentityService, IdentifiedCaller } from './caller-identity.service';
 import { callsConfig, CallsConfig } from './calls.config';
@@ -64,6 +65,7 @@ export class CallWorkflowService extends VapiCallHandler {
     private readonly voice: CallVoice,
     private readonly knowledge: KnowledgeService,
     private readonly control: VapiLiveCallControl,
+    private readonly latency: CallLatencyMetrics,
   ) {
     super();
   }
@@ -236,6 +238,7 @@ export class CallWorkflowService extends VapiCallHandler {
       case 'end-of-call-report':
         // One durable write: the call's end and its queued call log (CallLogService).
         await this.callLog.log({ callId, ...event.report }, base);
+        this.latency.observe(event.turnLatencies);
         await this.noteTransferOutcome(callId, event.report.endedReason);
         return;
       case 'hang':

@@ -6,6 +6,7 @@ import { appConfig } from '../config/app.config';
 import { CallerVoice } from '../vapi/caller-voice';
 import { VapiCallHandler } from '../vapi/vapi-call.handler';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
+import { CallLatencyMetrics } from './call-latency.metrics';
 import { CallLogService } from './call-log.service';
 import { CallReconcilerService } from './call-reconciler.service';
 import { CallWorkflowService } from './call-workflow.service';
@@ -46,6 +47,7 @@ export class CallsModule {
         CallerVerificationService,
         SensitiveDataMasker,
         KnowledgeService,
+        CallLatencyMetrics,
         { provide: CallerVoice, useExisting: CallVoice },
         CallLogService,
         CallReconcilerService,

@@ -50,7 +50,7 @@ export class SalesforceRestClient extends SalesforceClient {
     this.callers = new CallerLookupSection(gateway, config, phones, now);
     this.cases = new CaseSection(gateway, config, now);
     this.contacts = new ContactSection(gateway, phones);
-    this.callLog = new CallLogSection(gateway);
+    this.callLog = new CallLogSection(gateway, config.taskFieldMap);
     this.knowledge = new KnowledgeSection(gateway, config);
     this.schema = new SchemaChecker(gateway, config);
     this.setup = new SetupCheckSection(gateway, config, this.schema, this.callers);

@@ -130,6 +130,7 @@ export class SchemaChecker {
             'ActivityDate',
             'WhoId',
             'WhatId',
+            ...Object.values(this.config.taskFieldMap),
           ].map((name) => [name, ['create'] as Need[]]),
         ),
         picklists: { Status: ['Completed'], TaskSubtype: ['Call'], CallType: ['Inbound'] },

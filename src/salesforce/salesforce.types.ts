@@ -97,6 +97,8 @@ export interface NewCallTask {
   durationSeconds?: number;
   disposition?: string;
   activityDate: string;
+  /** Fields VAPI extracted from the call, by name; TASK_FIELD_MAP says which Task field each one fills. */
+  structured?: Record<string, string | number | boolean>;
 }
 
 export type TaskWriteResult =

@@ -31,6 +31,23 @@ export interface CallReport {
   startedAt?: string;
   endedAt?: string;
   recordingUrl?: string;
+  /**
+   * Fields VAPI extracted from the call, as scalars by name: `analysis.structuredData`'s top-level fields, and
+   * each `artifact.structuredOutputs` entry (`{name, result}`) — its result by name, or an object result's
+   * top-level fields.
+   */
+  structured?: Record<string, StructuredValue>;
+}
+
+export type StructuredValue = string | number | boolean;
+
+/** One turn's latencies in milliseconds (`artifact.performanceMetrics.turnLatencies[]`). */
+export interface TurnLatency {
+  model?: number;
+  voice?: number;
+  transcriber?: number;
+  endpointing?: number;
+  turn?: number;
 }
 
 /** Messages the call workflow stores something from before they are acknowledged. */
@@ -38,7 +55,7 @@ export type RecordedEvent =
   | { type: 'status-update'; call: CallRef; status?: string; endedReason?: string }
   /** `final` is false for partial transcripts. The words arrive whole in the end-of-call report. */
   | { type: 'transcript'; call: CallRef; final: boolean }
-  | { type: 'end-of-call-report'; call: CallRef; report: CallReport }
+  | { type: 'end-of-call-report'; call: CallRef; report: CallReport; turnLatencies: TurnLatency[] }
   | { type: 'hang'; call: CallRef }
   | { type: 'transfer-update'; call: CallRef; hasDestination: boolean };
 

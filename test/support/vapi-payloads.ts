@@ -127,6 +127,10 @@ export function endOfCallReportMessage(
     endedReason?: string;
     recordingUrl?: string;
     legacy?: boolean;
+    /** `analysis.structuredData`, `artifact.structuredOutputs` and `artifact.performanceMetrics`. */
+    structuredData?: Record<string, unknown>;
+    structuredOutputs?: Record<string, { name: string; result: unknown }>;
+    performanceMetrics?: Record<string, unknown>;
   },
 ) {
   const startedAt = '2026-11-24T09:00:05.000Z';
@@ -159,8 +163,17 @@ export function endOfCallReportMessage(
   return {
     message: {
       ...base,
-      artifact: { transcript: report.transcript, messages, recordingUrl: report.recordingUrl },
-      analysis: { summary: report.summary ?? '' },
+      artifact: {
+        transcript: report.transcript,
+        messages,
+        recordingUrl: report.recordingUrl,
+        ...(report.structuredOutputs ? { structuredOutputs: report.structuredOutputs } : {}),
+        ...(report.performanceMetrics ? { performanceMetrics: report.performanceMetrics } : {}),
+      },
+      analysis: {
+        summary: report.summary ?? '',
+        ...(report.structuredData ? { structuredData: report.structuredData } : {}),
+      },
     },
   };
 }

@@ -237,6 +237,11 @@ export class FakeSchema {
       field('ActivityDate', 'date'),
       field('WhoId', 'reference', { referenceTo: ['Contact'], relationshipName: 'Who' }),
       field('WhatId', 'reference', { referenceTo: ['Account', 'Case'], relationshipName: 'What' }),
+      // Custom fields an org might add for what VAPI extracts from a call (TASK_FIELD_MAP).
+      field('Call_Disposition__c', 'string', { length: 255 }),
+      field('Sentiment__c', 'picklist', { picklist: ['positive', 'neutral', 'negative'] }),
+      field('Call_Note__c', 'string', { length: 255 }),
+      field('Resolved__c', 'boolean', { nillable: false, defaultedOnCreate: true }),
     ];
     if (options.taskExternalIdField) taskFields.push(externalIdText(options.taskExternalIdField));
 
