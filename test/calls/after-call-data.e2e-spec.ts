@@ -40,8 +40,9 @@ describe('after the call: structured outputs on the Task, latency as metrics', (
       },
     });
     // The parts this feature reads, in the shapes of the OpenAPI document.
-    expect(vapiSchemaErrors('Artifact', report.message.artifact)).toEqual([]);
-    expect(vapiSchemaErrors('Analysis', report.message.analysis)).toEqual([]);
+    const sent = report.message as Record<string, unknown>;
+    expect(vapiSchemaErrors('Artifact', sent.artifact)).toEqual([]);
+    expect(vapiSchemaErrors('Analysis', sent.analysis)).toEqual([]);
 
     await postWebhook(world.app.url, report);
 
