@@ -85,7 +85,8 @@ export function demoCalls(org: DemoOrgRecords, caseNumbers: Record<keyof DemoOrg
     summary: 'Jane reported a double charge; a billing case was opened and she was transferred for a refund.',
     expect: {
       cases: [{ type: 'Billing', contactId: contacts.jane, accountId: accounts.acme }],
-      comments: 1,
+      // The hand-off note, and after the call whether the colleague took it.
+      comments: 2,
       sms: true,
       task: { whoId: contacts.jane, what: 'case', accountId: accounts.acme },
     },
@@ -230,5 +231,43 @@ export function demoCalls(org: DemoOrgRecords, caseNumbers: Record<keyof DemoOrg
     },
   };
 
-  return [jane, unknown, john, maria];
+  /**
+   * Every word of the Knowledge call in one place: the caller's lines, the question the model passes to
+   * searchKnowledge, and what the agent must answer (the published article, never its draft).
+   */
+  const knowledgeWords = {
+    title:
+      'Wei Chen asks how to reset a password, hears the help article, and is handed warmly to a colleague',
+    greeting: /^Hi Wei, thanks for calling Northwind support\./,
+    question: "How do I reset my portal password? I think I've forgotten it.",
+    toolQuestion: 'How do I reset my portal password?',
+    answer:
+      /^From our help article "Reset your portal password": To reset your portal password, open the sign-in page and choose Forgot password\./,
+    askForPerson: "I tried that and the link didn't arrive. Can I talk to someone?",
+    beforeTransfer: /connecting you with a colleague/,
+    summary:
+      'Wei asked how to reset his portal password, heard the help article, and was transferred to a colleague when the reset link did not arrive.',
+  };
+  const wei: CallScript = {
+    title: knowledgeWords.title,
+    callerNumber: '+14155550103',
+    greeting: knowledgeWords.greeting,
+    steps: [
+      {
+        caller: knowledgeWords.question,
+        tool: { name: 'searchKnowledge', arguments: { question: knowledgeWords.toolQuestion } },
+        agent: knowledgeWords.answer,
+      },
+      { caller: knowledgeWords.askForPerson, transfer: true, agent: knowledgeWords.beforeTransfer },
+    ],
+    summary: knowledgeWords.summary,
+    expect: {
+      cases: [],
+      comments: 0,
+      sms: false,
+      task: { whoId: contacts.wei, what: 'account', accountId: accounts.initech },
+    },
+  };
+
+  return [jane, unknown, john, maria, wei];
 }

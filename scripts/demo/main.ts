@@ -97,6 +97,10 @@ async function playCall(
       const spoken = str(destination.message) ?? str(reply.body.message);
       checks.matches('what the agent says before the transfer', spoken, step.agent);
       agentSays(spoken ?? '');
+      const plan = obj(destination.transferPlan);
+      checks.equal('a warm transfer (TRANSFER_MODE=warm)', plan.mode, 'warm-transfer-say-message');
+      checks.equal('a busy line comes back to the agent', obj(plan.fallbackPlan).endCallEnabled, false);
+      aside(`↳ VAPI dials ${SUPPORT_LINE} and briefs the colleague: "${str(plan.message) ?? ''}"`);
       aside(`↳ call forwarded to the support line ${SUPPORT_LINE}`);
       endedReason = 'assistant-forwarded-call';
     } else {

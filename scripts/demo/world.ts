@@ -105,6 +105,10 @@ export async function startDemoWorld(timeoutMs: number): Promise<DemoWorld> {
       TWILIO_VERIFY_SERVICE_SID: verifyServiceSid,
       TWILIO_VERIFY_API_URL: twilio.url,
       TRANSFER_NUMBER: SUPPORT_LINE,
+      // The colleague is briefed before the caller is put through; a busy line comes back to the agent.
+      TRANSFER_MODE: 'warm',
+      // The fake org's Lightning Knowledge articles keep their answer in Answer__c.
+      KNOWLEDGE_ANSWER_FIELD: 'Answer__c',
       COMPANY_NAME,
       // Quick enough that the outage call is short and the outbox catches up within a second of recovery.
       TOOL_WRITE_BUDGET_MS: '1500',

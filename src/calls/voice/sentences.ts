@@ -376,17 +376,17 @@ export const ENGLISH: CallerSentences = {
     warmBriefing: ({ firstName, assurance, casesOpened }) => {
       const who =
         assurance === 'verified'
-          ? `${firstName ?? 'a customer'}, who confirmed their identity with a code`
+          ? `${firstName ?? 'a customer'} on the line, who confirmed their identity with a code`
           : assurance === 'recognised'
-            ? `${firstName ?? 'a customer'}, recognised from their phone number but not verified`
-            : 'a caller we could not identify';
+            ? `${firstName ?? 'a customer'} on the line, recognised from their phone number but not verified`
+            : 'a caller on the line whom we could not identify';
       const cases =
         casesOpened.length === 0
           ? 'No case was opened in this call.'
           : casesOpened.length === 1
             ? `They opened case ${ENGLISH.digits(casesOpened[0])} in this call.`
             : `They opened cases ${ENGLISH.list(casesOpened.map((number) => ENGLISH.digits(number)))} in this call.`;
-      return `Hello, this is the support assistant with a transfer. I have ${who} on the line. ${cases} Connecting you now.`;
+      return `Hello, this is the support assistant with a transfer. I have ${who}. ${cases} Connecting you now.`;
     },
     warmSummaryInstructions:
       'You brief a human support agent who is about to take over a call. In two or three short sentences say who the caller is (first name only, and whether they were verified), what they need and what was already done, including case numbers read digit by digit. Never include phone numbers, email addresses, codes or card numbers. Return only the briefing.',
