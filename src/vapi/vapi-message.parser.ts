@@ -212,8 +212,11 @@ function scalarFields(value: unknown, into: Record<string, StructuredValue>): vo
   }
 }
 
-/** `analysis.structuredData` first, then structured outputs (VAPI's current way), which win on a clash. */
-function readStructured(
+/**
+ * `analysis.structuredData` first, then structured outputs (VAPI's current way), which win on a clash. Also
+ * read from a call fetched from the VAPI API (same `artifact` and `analysis`).
+ */
+export function readStructured(
   structuredData: unknown,
   structuredOutputs: unknown,
 ): Record<string, StructuredValue> {
