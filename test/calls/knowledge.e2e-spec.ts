@@ -96,6 +96,24 @@ describe('answers from Salesforce Knowledge (KNOWLEDGE_ANSWER_FIELD set)', () =>
     }
   });
 
+  it('should not read out a draft even when the question matches only the draft', async () => {
+    // Only the draft mentions a hotline and an extension; the published article shares just "reset password".
+    const spoken = await callTool(world, newCall(JANE), 'searchKnowledge', {
+      question: 'Which hotline extension resets a password?',
+    });
+
+    expect(spoken).not.toMatch(/hotline|4471|DRAFT/i);
+    expect(spoken.startsWith(knowledge.answer('Reset your portal password', ''))).toBe(true);
+  });
+
+  it('should answer from articles in the configured language only', async () => {
+    // The Korean and Spanish versions carry these English words in their summaries too.
+    const reply = await postWebhook(world.app.url, knowledgeBaseRequest(newCall(JANE), 'portal password reset'));
+
+    const documents = reply.body.documents as { uuid: string }[];
+    expect(documents.map((document) => document.uuid)).toEqual([world.org.articles.passwordOnline]);
+  });
+
   it('should say it found nothing for a question no article answers', async () => {
     const spoken = await callTool(world, newCall(JANE), 'searchKnowledge', {
       question: 'Can you recommend a good pizzeria?',
