@@ -49,6 +49,15 @@ class RecordedStatuses {
   }
 }
 
+/**
+ * A first name as it may be said to a colleague or put into the live call: a Contact's FirstName holding an
+ * email address or digits (data entry happens) is not said at all.
+ */
+function sayableFirstName(firstName: string | undefined): string | undefined {
+  const name = firstName?.trim();
+  return name && name.length <= 40 && !/[@\d]/.test(name) ? name : undefined;
+}
+
 /** The life of a call, as the VAPI front door hands it over. */
 @Injectable()
 export class CallWorkflowService extends VapiCallHandler {
@@ -103,7 +112,7 @@ export class CallWorkflowService extends VapiCallHandler {
   private async tellLateLookup(controlUrl: string, eventual: Promise<IdentifiedCaller>): Promise<void> {
     try {
       const late = await eventual;
-      const firstName = isIdentified(late.identity) ? late.identity.firstName : undefined;
+      const firstName = sayableFirstName(isIdentified(late.identity) ? late.identity.firstName : undefined);
       if (!late.complete || !firstName) return;
       const outcome = await this.control.addSystemMessage(
         controlUrl,
@@ -169,7 +178,7 @@ export class CallWorkflowService extends VapiCallHandler {
     return {
       style: 'message',
       message: say.transfer.warmBriefing({
-        firstName: isIdentified(identity) ? identity.firstName : undefined,
+        firstName: sayableFirstName(isIdentified(identity) ? identity.firstName : undefined),
         assurance,
         casesOpened: (state?.casesCreated ?? []).map((created) => created.caseNumber),
       }),

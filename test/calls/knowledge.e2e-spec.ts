@@ -108,7 +108,10 @@ describe('answers from Salesforce Knowledge (KNOWLEDGE_ANSWER_FIELD set)', () =>
 
   it('should answer from articles in the configured language only', async () => {
     // The Korean and Spanish versions carry these English words in their summaries too.
-    const reply = await postWebhook(world.app.url, knowledgeBaseRequest(newCall(JANE), 'portal password reset'));
+    const reply = await postWebhook(
+      world.app.url,
+      knowledgeBaseRequest(newCall(JANE), 'portal password reset'),
+    );
 
     const documents = reply.body.documents as { uuid: string }[];
     expect(documents.map((document) => document.uuid)).toEqual([world.org.articles.passwordOnline]);

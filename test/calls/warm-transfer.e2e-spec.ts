@@ -68,6 +68,18 @@ describe('warm transfer (TRANSFER_MODE=warm)', () => {
       expect(String(note.CommentBody)).toContain('agent briefed with a message');
     });
 
+    it('should not say a first name that holds an email address or digits', async () => {
+      const caller = seedCaller(world, { FirstName: 'robin.tester@example.test' });
+      const call = newCall(caller.phone);
+      await postWebhook(world.app.url, assistantRequestMessage(call));
+
+      const reply = await postWebhook(world.app.url, transferDestinationRequestMessage(call));
+
+      const plan = (reply.body.destination as { transferPlan: { message: string } }).transferPlan;
+      expect(plan.message).toBe(transfer.warmBriefing({ assurance: 'recognised', casesOpened: [] }));
+      expect(plan.message).not.toContain('@');
+    });
+
     it('should not name a caller it could not identify', async () => {
       const call = newCall('+14155559876');
       await postWebhook(world.app.url, assistantRequestMessage(call));
