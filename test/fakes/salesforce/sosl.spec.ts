@@ -60,12 +60,12 @@ describe('SOSL search', () => {
     });
 
     it('should search Knowledge article versions by the words of their rich text, every status unless filtered', async () => {
-      const ids = async (where: string) =>
-        (
-          await api.search(
-            `FIND {forgot OR password} IN ALL FIELDS RETURNING Knowledge__kav(Id, Title${where})`,
-          )
-        ).body.searchRecords.map((record: { Id: string }) => record.Id);
+      const ids = async (where: string): Promise<string[]> => {
+        const { body } = await api.search(
+          `FIND {forgot OR password} IN ALL FIELDS RETURNING Knowledge__kav(Id, Title${where})`,
+        );
+        return (body.searchRecords as { Id: string }[]).map((record) => record.Id);
+      };
 
       // API 47.0+ with Lightning Knowledge: drafts and archived versions come back too without a filter.
       expect(await ids('')).toEqual(
