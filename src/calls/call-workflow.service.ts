@@ -63,6 +63,8 @@ function sayableFirstName(firstName: string | undefined): string | undefined {
 export class CallWorkflowService extends VapiCallHandler {
   private readonly logger = new Logger(CallWorkflowService.name);
   private readonly recorded = new RecordedStatuses(20_000);
+  /** Calls whose turn latencies are in the histogram: a repeated report must not count twice. */
+  private readonly latencyObserved = new RecordedStatuses(20_000);
 
   constructor(
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
@@ -247,7 +249,7 @@ export class CallWorkflowService extends VapiCallHandler {
       case 'end-of-call-report':
         // One durable write: the call's end and its queued call log (CallLogService).
         await this.callLog.log({ callId, ...event.report }, base);
-        this.latency.observe(event.turnLatencies);
+        if (this.latencyObserved.isNew(callId, 'observed')) this.latency.observe(event.turnLatencies);
         await this.noteTransferOutcome(callId, event.report.endedReason);
         return;
       case 'hang':
