@@ -42,6 +42,8 @@ export interface AfterCallContext {
 
 export interface CallScript {
   title: string;
+  /** The support line called: the English one (default) or the Spanish one (ASSISTANT_LANGUAGE=es). */
+  line?: 'en' | 'es';
   callerNumber: string;
   greeting: RegExp;
   steps: CallStep[];
@@ -85,7 +87,8 @@ export function demoCalls(org: DemoOrgRecords, caseNumbers: Record<keyof DemoOrg
     summary: 'Jane reported a double charge; a billing case was opened and she was transferred for a refund.',
     expect: {
       cases: [{ type: 'Billing', contactId: contacts.jane, accountId: accounts.acme }],
-      comments: 1,
+      // The hand-off note, and after the call whether the colleague took it.
+      comments: 2,
       sms: true,
       task: { whoId: contacts.jane, what: 'case', accountId: accounts.acme },
     },
@@ -230,5 +233,45 @@ export function demoCalls(org: DemoOrgRecords, caseNumbers: Record<keyof DemoOrg
     },
   };
 
-  return [jane, unknown, john, maria];
+  /**
+   * Every word of the Knowledge call in one place: the caller's lines (Spanish: the call comes in on the Spanish
+   * line), the question the model passes to searchKnowledge, and what the agent must answer (the published
+   * Spanish article, never a draft, an archived version or another language's).
+   */
+  const knowledgeWords = {
+    title:
+      'Wei Chen calls the Spanish line, asks how to reset a password, hears the help article, and is handed warmly to a colleague',
+    greeting: /^Hola, Wei\. Gracias por llamar a Northwind\./,
+    question: '¿Cómo restablezco la contraseña del portal? Creo que la olvidé.',
+    toolQuestion: '¿Cómo restablezco la contraseña del portal?',
+    answer:
+      /^Según nuestro artículo de ayuda "Restablecer la contraseña del portal": Abra la página de inicio de sesión y elija ¿Olvidó su contraseña\?/,
+    askForPerson: 'Ya lo intenté y el enlace no llegó. ¿Puedo hablar con alguien?',
+    beforeTransfer: /Le comunico ahora con un compañero/,
+    summary:
+      'Wei preguntó cómo restablecer la contraseña del portal, escuchó el artículo de ayuda y fue transferido a un compañero porque el enlace no llegó.',
+  };
+  const wei: CallScript = {
+    title: knowledgeWords.title,
+    line: 'es',
+    callerNumber: '+14155550103',
+    greeting: knowledgeWords.greeting,
+    steps: [
+      {
+        caller: knowledgeWords.question,
+        tool: { name: 'searchKnowledge', arguments: { question: knowledgeWords.toolQuestion } },
+        agent: knowledgeWords.answer,
+      },
+      { caller: knowledgeWords.askForPerson, transfer: true, agent: knowledgeWords.beforeTransfer },
+    ],
+    summary: knowledgeWords.summary,
+    expect: {
+      cases: [],
+      comments: 0,
+      sms: false,
+      task: { whoId: contacts.wei, what: 'account', accountId: accounts.initech },
+    },
+  };
+
+  return [jane, unknown, john, maria, wei];
 }

@@ -1,8 +1,9 @@
 /**
- * `npm run demo`: four scripted phone calls through the real service, end to end, on loopback only.
+ * `npm run demo`: five scripted phone calls through the real service, end to end, on loopback only.
  *
- * Starts local fakes of Salesforce (seeded demo org), Twilio and the VAPI API, then the service itself
- * (`node build/src/main.js`, SQLite in a temp directory, JWT bearer flow against the fake), plays each call as
+ * Starts local fakes of Salesforce (seeded demo org), Twilio and the VAPI API, then the service itself twice
+ * (`node build/src/main.js`: an English and a Spanish line, SQLite in a temp directory, JWT bearer flow against
+ * the fake), plays each call as
  * signed VAPI webhooks, prints it as a conversation and then the records it left in Salesforce. Every step is
  * checked; the first step that misbehaves ends the demo with exit code 1, after cleaning up.
  */
@@ -11,7 +12,7 @@ import { Checks, DemoFailure, waitFor } from './checks';
 import { aside, describeArguments, event, heading, line, speak, style } from './print';
 import { checkProducts, printProducts, productsSince, takeSnapshot } from './records';
 import { DemoCall, TranscriptLine, VapiWebhookClient, WebhookReply } from './vapi-client';
-import { COMPANY_NAME, DemoWorld, SMS_FROM, startDemoWorld, SUPPORT_LINE } from './world';
+import { COMPANY_NAME, DemoWorld, ServiceLine, SMS_FROM, startDemoWorld, SUPPORT_LINE } from './world';
 
 const TOTAL_BUDGET_MS = 60_000;
 const START_BUDGET_MS = 20_000;
@@ -27,8 +28,8 @@ function conversationSeconds(lines: TranscriptLine[]): number {
   return Math.round(lines.reduce((total, entry) => total + entry.text.split(/\s+/).length / 2.5 + 1.5, 0));
 }
 
-async function callDeliveries(world: DemoWorld, callId: string): Promise<OutboxDelivery[]> {
-  const reply = await world.admin(`/admin/calls/${encodeURIComponent(callId)}`);
+async function callDeliveries(service: ServiceLine, callId: string): Promise<OutboxDelivery[]> {
+  const reply = await service.admin(`/admin/calls/${encodeURIComponent(callId)}`);
   if (reply.status !== 200) throw new Error(`GET /admin/calls/${callId} answered HTTP ${reply.status}`);
   const deliveries = obj(reply.body).deliveries;
   return Array.isArray(deliveries) ? (deliveries as OutboxDelivery[]) : [];
@@ -44,6 +45,7 @@ async function playCall(
   checks: Checks,
   script: CallScript,
 ): Promise<void> {
+  const service = script.line === 'es' ? world.spanishLine : world;
   const before = takeSnapshot(world);
   const call = new DemoCall(client, script.callerNumber);
   const transcript: TranscriptLine[] = [];
@@ -97,6 +99,10 @@ async function playCall(
       const spoken = str(destination.message) ?? str(reply.body.message);
       checks.matches('what the agent says before the transfer', spoken, step.agent);
       agentSays(spoken ?? '');
+      const plan = obj(destination.transferPlan);
+      checks.equal('a warm transfer (TRANSFER_MODE=warm)', plan.mode, 'warm-transfer-say-message');
+      checks.equal('a busy line comes back to the agent', obj(plan.fallbackPlan).endCallEnabled, false);
+      aside(`↳ VAPI dials ${SUPPORT_LINE} and briefs the colleague: "${str(plan.message) ?? ''}"`);
       aside(`↳ call forwarded to the support line ${SUPPORT_LINE}`);
       endedReason = 'assistant-forwarded-call';
     } else {
@@ -123,7 +129,7 @@ async function playCall(
     const context: AfterCallContext = {
       world,
       checks,
-      deliveries: () => callDeliveries(world, call.id),
+      deliveries: () => callDeliveries(service, call.id),
       newCases: () => productsSince(world, before).cases.length,
       event,
       note: (text) => aside(text),
@@ -135,7 +141,7 @@ async function playCall(
     "the outbox finishing the call's writes",
     'every write of the call delivered, the call log (Task) among them',
     async () => {
-      const list = await callDeliveries(world, call.id);
+      const list = await callDeliveries(service, call.id);
       const seen = list.map((delivery) => `${delivery.kind}: ${delivery.status}`);
       const done =
         list.some((delivery) => delivery.kind === 'salesforce.task.create') &&
@@ -168,7 +174,7 @@ async function playCall(
 
 function printHeader(world: DemoWorld): void {
   const count = (type: string) => world.salesforce.records(type).length;
-  line(style.bold('voice-crm demo: four phone calls through the real service, on loopback only'));
+  line(style.bold('voice-crm demo: five phone calls through the real service, on loopback only'));
   const rows: [string, string, string][] = [
     [
       'Salesforce fake',
@@ -177,7 +183,12 @@ function printHeader(world: DemoWorld): void {
     ],
     ['Twilio fake', world.twilio.url, `SMS from ${SMS_FROM}`],
     ['VAPI API fake', world.vapiApi.url, 'for the call reconciler'],
-    ['voice-crm', world.serviceUrl, `node build/src/main.js · SQLite in ${world.dataDir}`],
+    ['voice-crm', world.serviceUrl, `node build/src/main.js · English line · SQLite in ${world.dataDir}`],
+    [
+      'voice-crm (es)',
+      world.spanishLine.serviceUrl,
+      'the same build · ASSISTANT_LANGUAGE=es · its own SQLite file',
+    ],
   ];
   for (const [name, url, what] of rows) line(`  ${name.padEnd(18)}${url.padEnd(25)}${style.dim(what)}`);
   line(
@@ -192,7 +203,10 @@ async function run(checks: Checks, onWorld: (world: DemoWorld) => void): Promise
   const world = await startDemoWorld(START_BUDGET_MS);
   onWorld(world);
   printHeader(world);
-  const client = new VapiWebhookClient(world.serviceUrl, world.webhookSecret);
+  const clients = {
+    en: new VapiWebhookClient(world.serviceUrl, world.webhookSecret),
+    es: new VapiWebhookClient(world.spanishLine.serviceUrl, world.webhookSecret),
+  };
   const caseNumbers = Object.fromEntries(
     Object.entries(world.org.cases).map(([key, id]) => [
       key,
@@ -202,7 +216,7 @@ async function run(checks: Checks, onWorld: (world: DemoWorld) => void): Promise
   const scripts = demoCalls(world.org, caseNumbers);
   for (const [index, script] of scripts.entries()) {
     heading(`Call ${index + 1} of ${scripts.length} · ${script.title}`);
-    await playCall(world, client, checks, script);
+    await playCall(world, clients[script.line ?? 'en'], checks, script);
   }
   return scripts.length;
 }
@@ -240,9 +254,14 @@ async function main(): Promise<void> {
         style.red(style.bold(`✗ The demo broke: ${error instanceof Error ? error.message : String(error)}`)),
       );
     }
-    const log = world?.serviceLog().trim().split('\n').slice(-15).filter(Boolean) ?? [];
-    if (log.length > 0) {
-      line(style.dim('  Last lines the service logged (warnings and errors):'));
+    const lines: [string, ServiceLine | undefined][] = [
+      ['English line', world],
+      ['Spanish line', world?.spanishLine],
+    ];
+    for (const [name, service] of lines) {
+      const log = service?.serviceLog().trim().split('\n').slice(-15).filter(Boolean) ?? [];
+      if (log.length === 0) continue;
+      line(style.dim(`  Last lines the ${name} logged (warnings and errors):`));
       for (const entry of log) line(style.dim(`    ${entry.slice(0, 300)}`));
     }
     line(style.red(`${checks.total} checks passed before the failure.`));

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CaseRecord } from '../salesforce/salesforce.types';
 import { assistantVariable, whenVariable } from '../vapi/assistant-definition.builder';
 import { AssistantPlan, AssistantScript } from '../vapi/vapi-call.handler';
 import { callsConfig, CallsConfig } from './calls.config';
 import { CallerIdentity, isIdentified } from './calls.types';
+import { KnowledgeService } from './knowledge/knowledge.service';
 import { VerificationPolicy } from './verification.policy';
 import { CallVoice } from './voice/call-voice';
 
@@ -17,6 +18,8 @@ export class AssistantPlanBuilder {
     @Inject(callsConfig.KEY) private readonly config: CallsConfig,
     private readonly voice: CallVoice,
     private readonly verification: VerificationPolicy,
+    /** Absent outside the service (provision builds the saved script without Salesforce). */
+    @Optional() private readonly knowledge?: KnowledgeService,
   ) {}
 
   build(identity: CallerIdentity, foundCases: CaseRecord[]): AssistantPlan {
@@ -47,6 +50,7 @@ export class AssistantPlanBuilder {
       systemPrompt: [
         say.assistant.systemPrompt(company),
         ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
+        ...(this.knowledge?.available ? [say.knowledge.prompt] : []),
         '',
         context,
       ].join('\n'),
@@ -59,9 +63,10 @@ export class AssistantPlanBuilder {
   /**
    * The saved assistant's words (`npm run provision -- --assistant`): the choices of `build`, written as
    * LiquidJS conditions on `assistantVariables`, which VAPI renders for each call. A caller without a first
-   * name is greeted as unknown, as in `build`.
+   * name is greeted as unknown, as in `build`. `knowledge`: the saved assistant gets searchKnowledge (Salesforce
+   * Knowledge is configured where the service runs).
    */
-  savedScript(): AssistantScript {
+  savedScript(options: { knowledge?: boolean } = {}): AssistantScript {
     const { say } = this.voice;
     const company = this.config.companyName;
     const firstName = assistantVariable('firstName');
@@ -80,7 +85,13 @@ export class AssistantPlanBuilder {
         say.assistant.greetUnknown(company),
         say.assistant.greetKnown(firstName, company, 0),
       ),
-      systemPrompt: `${say.assistant.systemPrompt(company)}\n\n${context}`,
+      systemPrompt: [
+        say.assistant.systemPrompt(company),
+        ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
+        ...(options.knowledge ? [say.knowledge.prompt] : []),
+        '',
+        context,
+      ].join('\n'),
       endCallMessage: say.assistant.goodbye(company),
       toolSpeech: say.whileTools,
       speech: this.voice.speech,

@@ -1,6 +1,13 @@
 import { NewCallTask } from '../salesforce/salesforce.types';
 import { CallReport } from '../vapi/vapi-events';
-import { CallState, CreatedCaseRef, isIdentified } from './calls.types';
+import {
+  CallState,
+  CreatedCaseRef,
+  isIdentified,
+  TRANSFER_MODE_WORDS,
+  TRANSFER_OUTCOME_WORDS,
+  transferOutcome,
+} from './calls.types';
 
 /** Salesforce field limits (docs/salesforce.md): Task.Subject 255, Task.Description 32,000. */
 const SUBJECT_MAX = 255;
@@ -40,7 +47,13 @@ export function buildCallLog(
 
   const header: string[] = [];
   if (source.summary) header.push(`Summary: ${source.summary}`);
-  if (state?.transfer) header.push(`Transferred to a human agent at ${state.transfer.at}.`);
+  if (state?.transfer) {
+    const { transfer } = state;
+    const outcome = TRANSFER_OUTCOME_WORDS[transferOutcome(transfer, source.endedReason)];
+    header.push(
+      `Transferred to a human agent at ${transfer.at} (${TRANSFER_MODE_WORDS[transfer.mode ?? 'blind']}): ${outcome}.`,
+    );
+  }
   if (source.recordingUrl) header.push(`Recording: ${source.recordingUrl}`);
   header.push(`VAPI call: ${source.callId}`);
   const head = `${header.join('\n')}\n\nTranscript:\n`;
@@ -63,6 +76,7 @@ export function buildCallLog(
       durationSeconds: durationSeconds(source.startedAt, source.endedAt),
       disposition: source.endedReason?.slice(0, SUBJECT_MAX),
       activityDate: ended.toISOString().slice(0, 10),
+      ...(source.structured ? { structured: source.structured } : {}),
     },
     ...(attachment ? { transcript: attachment } : {}),
   };

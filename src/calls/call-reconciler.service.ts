@@ -88,6 +88,7 @@ export class CallReconcilerService implements OnApplicationBootstrap, OnModuleDe
         startedAt: record.startedAt ?? ownState.startedAt,
         endedAt: record.endedAt ?? ownState.endedAt,
         recordingUrl: record.recordingUrl,
+        ...(record.structured ? { structured: record.structured } : {}),
       };
     } catch (error) {
       if (givingUp) return ownState;

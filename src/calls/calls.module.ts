@@ -6,6 +6,7 @@ import { appConfig } from '../config/app.config';
 import { CallerVoice } from '../vapi/caller-voice';
 import { VapiCallHandler } from '../vapi/vapi-call.handler';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
+import { CallLatencyMetrics } from './call-latency.metrics';
 import { CallLogService } from './call-log.service';
 import { CallReconcilerService } from './call-reconciler.service';
 import { CallWorkflowService } from './call-workflow.service';
@@ -15,6 +16,7 @@ import { CallerScope } from './caller-scope.service';
 import { callsConfig } from './calls.config';
 import { CallsController } from './calls.controller';
 import { CALL_DELIVERY_HANDLERS } from './deliveries';
+import { KnowledgeService } from './knowledge/knowledge.service';
 import { CallsRepository } from './calls.repository';
 import { CallsToolResultStore } from './calls-tool-result.store';
 import { CALL_TOOLS } from './tools';
@@ -44,6 +46,8 @@ export class CallsModule {
         VerificationPolicy,
         CallerVerificationService,
         SensitiveDataMasker,
+        KnowledgeService,
+        CallLatencyMetrics,
         { provide: CallerVoice, useExisting: CallVoice },
         CallLogService,
         CallReconcilerService,

@@ -17,12 +17,28 @@ export class SensitiveDataMasker {
     return this.config.maskSensitiveData ? maskSensitiveData(text) : text;
   }
 
-  /** The transcript and summary of a call report (or anything with those fields). */
-  report<Report extends { transcript?: string; summary?: string }>(report: Report): Report {
+  /** The transcript, summary and structured text fields of a call report (or anything with those fields). */
+  report<
+    Report extends {
+      transcript?: string;
+      summary?: string;
+      structured?: Record<string, string | number | boolean>;
+    },
+  >(report: Report): Report {
     return {
       ...report,
       ...(report.transcript === undefined ? {} : { transcript: this.mask(report.transcript) }),
       ...(report.summary === undefined ? {} : { summary: this.mask(report.summary) }),
+      ...(report.structured === undefined
+        ? {}
+        : {
+            structured: Object.fromEntries(
+              Object.entries(report.structured).map(([key, value]) => [
+                key,
+                typeof value === 'string' ? this.mask(value) : value,
+              ]),
+            ),
+          }),
     };
   }
 }

@@ -8,7 +8,7 @@ import { fail, pass, SetupCheckResult, skip } from '../common/setup-check';
 import { appConfig, AppConfig, FALLBACK_PHONE_REGION } from '../config/app.config';
 import { ConfigValidationError } from '../config/config.util';
 import { validateProcessEnvironment } from '../config/env.validation';
-import { salesforceConfig, SalesforceConfig } from '../salesforce/salesforce.config';
+import { knowledgeConfiguredIn, salesforceConfig, SalesforceConfig } from '../salesforce/salesforce.config';
 import { createSalesforceClient } from '../salesforce/salesforce-client.factory';
 import { SalesforceTokenStore } from '../salesforce/salesforce-token.store';
 import { DatabaseTokenStore } from '../store/database-token-store';
@@ -111,7 +111,7 @@ async function vapiSection(deployment: DeploymentConfig): Promise<SetupCheckResu
       ),
     ];
   }
-  const wiring = wiringFromConfig(deployment);
+  const wiring = wiringFromConfig(deployment, { knowledge: knowledgeConfiguredIn(process.env) });
   if (Array.isArray(wiring)) {
     return wiring.map(({ variable, why }) => fail(variable, `not set: ${why}`, `set ${variable}`));
   }

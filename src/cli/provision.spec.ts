@@ -3,6 +3,7 @@ import { runCommand } from '../../test/support/cli-harness';
 import { notKorean } from '../../test/support/languages';
 import { vapiSchemaErrors } from '../../test/support/vapi-openapi';
 import { callToolDefinitions } from '../calls/tools';
+import { CallVoice } from '../calls/voice/call-voice';
 import { SERVER_BACKOFF_PLAN } from '../vapi/server-backoff-plan';
 import { toolParameters } from '../vapi/vapi-tool.decorator';
 import { runProvision } from './provision';
@@ -266,6 +267,29 @@ describe('npm run provision', () => {
     expect(tools.map((tool) => tool.messages.map((message) => message.type))).toEqual(
       tools.map(() => ['request-start', 'request-response-delayed', 'request-failed']),
     );
+  });
+
+  it('should give the saved assistant searchKnowledge and its prompt with Knowledge, and the code prompt with Verify', async () => {
+    const plain = await provision('--assistant');
+    const [before] = [...fake.assistants.values()] as unknown as SavedAssistant[];
+    const promptBefore = before.model.messages[0].content;
+    env.KNOWLEDGE_ANSWER_FIELD = 'Answer__c';
+    env.TWILIO_VERIFY_SERVICE_SID = `VA${'5e'.repeat(16)}`;
+
+    const run = await provision('--assistant');
+
+    expect(plain.code).toBe(0);
+    expect(run.code).toBe(0);
+    expectWritesValid(fake);
+    const names = ([...fake.tools.values()] as unknown as SavedTool[]).map((tool) => tool.function.name);
+    expect(names).toEqual(callToolDefinitions({ knowledge: true }).map((definition) => definition.name));
+    expect(names).toContain('searchKnowledge');
+    const [assistant] = [...fake.assistants.values()] as unknown as SavedAssistant[];
+    const { say } = new CallVoice();
+    for (const line of [say.knowledge.prompt, say.assistant.verificationPrompt]) {
+      expect(promptBefore).not.toContain(line);
+      expect(assistant.model.messages[0].content).toContain(line);
+    }
   });
 
   it('should show an error of the VAPI API as VAPI words it, and stop', async () => {

@@ -6,6 +6,7 @@ import { twilioConfig } from '../twilio/twilio.config';
 import { VapiApiError } from '../vapi/api/vapi-api.errors';
 import { VapiHttpApiClient } from '../vapi/api/vapi-http-api.client';
 import { vapiConfig } from '../vapi/vapi.config';
+import { knowledgeConfiguredIn } from '../salesforce/salesforce.config';
 import { CliOutput, runAsCommand, printSettings, readConfigs, SecretMask, STDOUT } from './cli-output';
 import { wiringFromConfig } from './wiring-from-config';
 import { ProvisionConflict, ProvisionResult, ProvisionStep, VapiProvisioner } from './vapi-provisioner';
@@ -65,7 +66,7 @@ export async function runProvision(argv: string[], output: CliOutput = STDOUT): 
   }
   const { app, vapi, twilio } = read.config;
   const { apiKey } = vapi;
-  const wiring = wiringFromConfig(read.config);
+  const wiring = wiringFromConfig(read.config, { knowledge: knowledgeConfiguredIn(process.env) });
   const needs = [
     ...(apiKey ? [] : ['VAPI_API_KEY (a private key: provisioning uses the VAPI REST API)']),
     ...(vapi.authModes.includes('hmac')

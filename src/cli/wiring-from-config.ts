@@ -22,13 +22,14 @@ export interface MissingSetting {
   why: string;
 }
 
-/** What VAPI must hold for this configuration (provision makes it, the doctor checks it), or what is missing. */
-export function wiringFromConfig({
-  app,
-  vapi,
-  twilio,
-  calls,
-}: DeploymentConfig): VapiWiring | MissingSetting[] {
+/**
+ * What VAPI must hold for this configuration (provision makes it, the doctor checks it), or what is missing.
+ * `knowledge`: Salesforce Knowledge is configured, so the saved assistant gets searchKnowledge.
+ */
+export function wiringFromConfig(
+  { app, vapi, twilio, calls }: DeploymentConfig,
+  { knowledge = false }: { knowledge?: boolean } = {},
+): VapiWiring | MissingSetting[] {
   const { accountSid, authToken, fromNumber } = twilio;
   if (!accountSid || !authToken || !fromNumber) {
     return [
@@ -49,7 +50,7 @@ export function wiringFromConfig({
       calls,
       voice,
       new VerificationPolicy(calls, createPhoneVerifier(twilio), voice),
-    ).savedScript(),
-    tools: callToolDefinitions(),
+    ).savedScript({ knowledge }),
+    tools: callToolDefinitions({ knowledge }),
   });
 }

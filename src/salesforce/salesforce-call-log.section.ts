@@ -12,7 +12,11 @@ const MAX_ENCODED_IN_LIST = 12_000;
 
 /** The call log after the call: one Task per call (found again by `CallObject`), and its full transcript. */
 export class CallLogSection {
-  constructor(private readonly gateway: SalesforceGateway) {}
+  constructor(
+    private readonly gateway: SalesforceGateway,
+    /** Structured field name → Task field (TASK_FIELD_MAP). */
+    private readonly structuredFields: Record<string, string> = {},
+  ) {}
 
   async createCallTasks(
     tasks: NewCallTask[],
@@ -68,7 +72,10 @@ export class CallLogSection {
       path: '/composite/sobjects',
       body: {
         allOrNone: false,
-        records: tasks.map((task) => ({ attributes: { type: 'Task' }, ...taskFields(task) })),
+        records: tasks.map((task) => ({
+          attributes: { type: 'Task' },
+          ...taskFields(task, this.structuredFields),
+        })),
       },
       priority,
       idempotent: false,
@@ -178,7 +185,7 @@ function taskProblem(task: NewCallTask): string | undefined {
 }
 
 /** Task fields: docs/salesforce.md, "The call log Task". */
-function taskFields(task: NewCallTask): Record<string, unknown> {
+function taskFields(task: NewCallTask, structuredFields: Record<string, string>): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     Subject: truncateCharacters(task.subject, SUBJECT_MAX),
     Description: truncateCharacters(task.description, LONG_TEXT_MAX),
@@ -193,6 +200,12 @@ function taskFields(task: NewCallTask): Record<string, unknown> {
   if (task.disposition) fields.CallDisposition = truncateCharacters(task.disposition, 255);
   if (task.whoId) fields.WhoId = task.whoId;
   if (task.whatId) fields.WhatId = task.whatId;
+  // Only the configured names, onto the configured fields; text as Salesforce's short text allows.
+  for (const [name, field] of Object.entries(structuredFields)) {
+    const value = task.structured?.[name];
+    if (value === undefined) continue;
+    fields[field] = typeof value === 'string' ? truncateCharacters(value, SUBJECT_MAX) : value;
+  }
   return fields;
 }
 

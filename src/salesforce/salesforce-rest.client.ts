@@ -10,6 +10,7 @@ import {
   CaseRecord,
   ContactUpdate,
   CreatedCase,
+  KnowledgeArticle,
   NewCallTask,
   NewCase,
   RequestPriority,
@@ -21,6 +22,7 @@ import { CallerLookupSection } from './salesforce-caller-lookup.section';
 import { CaseSection } from './salesforce-case.section';
 import { ContactSection } from './salesforce-contact.section';
 import { SalesforceGateway } from './salesforce-gateway';
+import { KnowledgeSection } from './salesforce-knowledge.section';
 import { SchemaChecker } from './salesforce-schema.checker';
 import { SetupCheckSection } from './salesforce-setup.check';
 
@@ -34,6 +36,7 @@ export class SalesforceRestClient extends SalesforceClient {
   private readonly cases: CaseSection;
   private readonly contacts: ContactSection;
   private readonly callLog: CallLogSection;
+  private readonly knowledge: KnowledgeSection;
   private readonly schema: SchemaChecker;
   private readonly setup: SetupCheckSection;
 
@@ -47,7 +50,8 @@ export class SalesforceRestClient extends SalesforceClient {
     this.callers = new CallerLookupSection(gateway, config, phones, now);
     this.cases = new CaseSection(gateway, config, now);
     this.contacts = new ContactSection(gateway, phones);
-    this.callLog = new CallLogSection(gateway);
+    this.callLog = new CallLogSection(gateway, config.taskFieldMap);
+    this.knowledge = new KnowledgeSection(gateway, config);
     this.schema = new SchemaChecker(gateway, config);
     this.setup = new SetupCheckSection(gateway, config, this.schema, this.callers);
   }
@@ -107,6 +111,17 @@ export class SalesforceRestClient extends SalesforceClient {
     priority?: RequestPriority,
   ): Promise<{ contentDocumentId: string }> {
     return this.callLog.attachTranscript(taskId, title, content, priority);
+  }
+
+  knowledgeConfigured(): boolean {
+    return this.knowledge.configured;
+  }
+
+  searchKnowledge(
+    question: string,
+    options: { limit: number; language: string; priority?: RequestPriority },
+  ): Promise<KnowledgeArticle[]> {
+    return this.knowledge.searchKnowledge(question, options);
   }
 
   tokenStatus(): TokenStatus {

@@ -14,15 +14,18 @@ interface Describe {
   name: string;
   createable: boolean;
   updateable: boolean;
+  searchable?: boolean;
   fields: DescribeField[];
 }
 
-type Need = 'create' | 'update';
+/** `read`: the field only has to exist and be visible; `search` (objects): SOSL can return it. */
+type Need = 'create' | 'update' | 'read';
+type ObjectAccess = 'create' | 'update' | 'search';
 
 interface ObjectNeeds {
   object: string;
   /** What the integration user must be able to do with the object itself. */
-  access: Need;
+  access: ObjectAccess;
   fields: Record<string, Need[]>;
   picklists?: Record<string, string[]>;
 }
@@ -127,6 +130,7 @@ export class SchemaChecker {
             'ActivityDate',
             'WhoId',
             'WhatId',
+            ...Object.values(this.config.taskFieldMap),
           ].map((name) => [name, ['create'] as Need[]]),
         ),
         picklists: { Status: ['Completed'], TaskSubtype: ['Call'], CallType: ['Inbound'] },
@@ -141,6 +145,25 @@ export class SchemaChecker {
           FirstPublishLocationId: ['create'],
         },
       },
+      ...this.knowledgeNeeds(),
+    ];
+  }
+
+  /** Salesforce Knowledge, when configured: the article version object, searchable, with its fields. */
+  private knowledgeNeeds(): ObjectNeeds[] {
+    const { knowledge } = this.config;
+    if (!knowledge) return [];
+    return [
+      {
+        object: knowledge.object,
+        access: 'search',
+        fields: Object.fromEntries(
+          ['Title', 'Summary', 'PublishStatus', 'Language', knowledge.answerField].map((name) => [
+            name,
+            ['read'] as Need[],
+          ]),
+        ),
+      },
     ];
   }
 
@@ -154,7 +177,12 @@ export class SchemaChecker {
       return [{ object, kind: 'not_describable', message: `${object}: cannot be described (${why})` }];
     }
     const problems: SchemaProblem[] = [];
-    const allowed = needs.access === 'create' ? describe.createable : describe.updateable;
+    const allowed =
+      needs.access === 'create'
+        ? describe.createable
+        : needs.access === 'update'
+          ? describe.updateable
+          : describe.searchable === true;
     if (!allowed) {
       problems.push({
         object,
@@ -177,7 +205,7 @@ export class SchemaChecker {
         continue;
       }
       for (const need of wanted) {
-        if (need === 'create' ? field.createable : field.updateable) continue;
+        if (need === 'read' || (need === 'create' ? field.createable : field.updateable)) continue;
         problems.push({
           object,
           field: name,

@@ -17,13 +17,20 @@ function fixFor(problem: SchemaProblem, config: SalesforceConfig): string {
   const at = problem.field ? `${problem.object}.${problem.field}` : problem.object;
   switch (problem.kind) {
     case 'not_describable':
-      return `give the integration user's permission set Read on ${problem.object}`;
+      return problem.object === config.knowledge?.object
+        ? `enable Lightning Knowledge and give the integration user the Knowledge User license and "View Articles", or fix KNOWLEDGE_OBJECT`
+        : `give the integration user's permission set Read on ${problem.object}`;
     case 'object_access':
+      if (problem.value === 'search') {
+        return `give the integration user Read on ${problem.object} ("View Articles"), so SOSL can return its articles`;
+      }
       return `give the integration user's permission set ${problem.value === 'create' ? 'Create' : 'Edit'} on ${problem.object}`;
     case 'field_missing':
       return problem.field === config.caseExternalIdField
         ? `create the field on Case (text, unique, External ID) or unset SALESFORCE_CASE_EXTERNAL_ID_FIELD`
-        : `make ${at} visible to the integration user (Field-Level Security in its permission set)`;
+        : problem.field === config.knowledge?.answerField
+          ? `create ${at} on the article type, or set KNOWLEDGE_ANSWER_FIELD to the field holding the answer (or unset it to turn Knowledge off)`
+          : `make ${at} visible to the integration user (Field-Level Security in its permission set)`;
     case 'field_access':
       return `give the permission set Edit access to ${at} (Field-Level Security)`;
     case 'not_external_id':
@@ -110,7 +117,9 @@ export class SetupCheckSection {
       return [
         pass(
           'objects, fields, rights and picklist values we write',
-          'Case, CaseComment and Task created, Contact updated, ContentVersion created',
+          `Case, CaseComment and Task created, Contact updated, ContentVersion created${
+            this.config.knowledge ? `, ${this.config.knowledge.object} searched` : ''
+          }`,
         ),
       ];
     }

@@ -7,6 +7,7 @@ import {
   CaseRecord,
   ContactUpdate,
   CreatedCase,
+  KnowledgeArticle,
   NewCallTask,
   NewCase,
   RequestPriority,
@@ -59,6 +60,16 @@ export abstract class SalesforceClient {
     content: string,
     priority?: RequestPriority,
   ): Promise<{ contentDocumentId: string }>;
+  /** True when Salesforce Knowledge is configured (KNOWLEDGE_ANSWER_FIELD); `searchKnowledge` needs it. */
+  abstract knowledgeConfigured(): boolean;
+  /**
+   * Published articles in `language` (a Salesforce locale such as en_US; KNOWLEDGE_LANGUAGE overrides it)
+   * matching the question's keywords, at most `limit`, in Salesforce's order. Never a draft or archived version.
+   */
+  abstract searchKnowledge(
+    question: string,
+    options: { limit: number; language: string; priority?: RequestPriority },
+  ): Promise<KnowledgeArticle[]>;
   abstract tokenStatus(): TokenStatus;
   abstract apiUsage(): ApiUsage | undefined;
   /** Checks that the objects and fields we write exist and are writable; returns what is missing. */

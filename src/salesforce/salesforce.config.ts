@@ -18,6 +18,25 @@ function defaultPairs(keys: readonly string[]): string {
   return keys.map((key) => `${key}=${key[0].toUpperCase()}${key.slice(1)}`).join(',');
 }
 
+/** Task fields the call log writes itself: a structured field may not overwrite them. */
+export const CALL_LOG_TASK_FIELDS = [
+  'Subject',
+  'Description',
+  'TaskSubtype',
+  'CallType',
+  'CallObject',
+  'Status',
+  'ActivityDate',
+  'CallDurationInSeconds',
+  'CallDisposition',
+  'WhoId',
+  'WhatId',
+  'OwnerId',
+];
+const FIELD_NAME = '[A-Za-z][A-Za-z0-9_]{0,39}';
+const TASK_FIELD_PAIR = `\\s*${FIELD_NAME}\\s*=\\s*(?!(?:${CALL_LOG_TASK_FIELDS.join('|')})\\s*(?:,|$))${FIELD_NAME}\\s*`;
+const TASK_FIELD_MAP_PATTERN = new RegExp(`^${TASK_FIELD_PAIR}(,${TASK_FIELD_PAIR})*$`, 'i');
+
 export class SalesforceEnvironment {
   @IsIn(SALESFORCE_AUTH_FLOWS)
   SALESFORCE_AUTH_FLOW!: string;
@@ -155,6 +174,41 @@ export class SalesforceEnvironment {
   })
   SALESFORCE_CASE_EXTERNAL_ID_FIELD?: string;
 
+  /**
+   * Salesforce Knowledge: the rich-text or text field holding an article's answer (e.g. Answer__c). Unset:
+   * Knowledge is off (no searchKnowledge tool, knowledge-base requests answered with no documents).
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9_]*__c$/, {
+    message: 'KNOWLEDGE_ANSWER_FIELD must be a custom field API name such as Answer__c',
+  })
+  KNOWLEDGE_ANSWER_FIELD?: string;
+
+  /** The article version object searched (Lightning Knowledge: Knowledge__kav). */
+  @Matches(/^[A-Za-z][A-Za-z0-9_]*__kav$/, {
+    message: 'KNOWLEDGE_OBJECT must be an article version object API name such as Knowledge__kav',
+  })
+  KNOWLEDGE_OBJECT: string = 'Knowledge__kav';
+
+  /**
+   * The article Language searched (a Salesforce locale code such as en_US, ko, es). Unset: the language of
+   * ASSISTANT_LANGUAGE (en_US, ko, es).
+   */
+  @IsOptional()
+  @Matches(/^[a-z]{2}(_[A-Z]{2})?$/, { message: 'KNOWLEDGE_LANGUAGE must look like en_US or ko' })
+  KNOWLEDGE_LANGUAGE?: string;
+
+  /**
+   * Structured fields VAPI extracts from a call, written onto the call-log Task: `name=Task_Field__c` pairs,
+   * e.g. `disposition=Call_Disposition__c,sentiment=Sentiment__c`. Empty: none.
+   */
+  @IsOptional()
+  @Matches(TASK_FIELD_MAP_PATTERN, {
+    message:
+      'TASK_FIELD_MAP must look like disposition=Call_Disposition__c,sentiment=Sentiment__c (name=Task field API name), and may not name a field the call log already writes',
+  })
+  TASK_FIELD_MAP?: string;
+
   /** Without an external-ID field: how far back a retry looks for a Case carrying our key marker. */
   @EnvInt({ min: 1 })
   SALESFORCE_CASE_KEY_LOOKBACK_HOURS: number = 24;
@@ -211,8 +265,28 @@ export function buildSalesforceConfig(environment: Environment) {
     duplicateRuleAllowSave: env.SALESFORCE_DUPLICATE_RULE_ALLOW_SAVE,
     caseExternalIdField: env.SALESFORCE_CASE_EXTERNAL_ID_FIELD,
     caseKeyLookbackHours: env.SALESFORCE_CASE_KEY_LOOKBACK_HOURS,
+    taskFieldMap: Object.fromEntries(
+      commaList(env.TASK_FIELD_MAP).map(
+        (pair) => pair.split('=').map((part) => part.trim()) as [string, string],
+      ),
+    ),
+    knowledge: env.KNOWLEDGE_ANSWER_FIELD
+      ? {
+          object: env.KNOWLEDGE_OBJECT,
+          answerField: env.KNOWLEDGE_ANSWER_FIELD,
+          language: env.KNOWLEDGE_LANGUAGE,
+        }
+      : undefined,
   };
 }
 
 export const salesforceConfig = registerAs('salesforce', () => buildSalesforceConfig(process.env));
+
+/**
+ * Whether Salesforce Knowledge is configured (KNOWLEDGE_ANSWER_FIELD set), without the rest of the Salesforce
+ * configuration: `npm run provision` offers the searchKnowledge tool to a saved assistant on this alone.
+ */
+export function knowledgeConfiguredIn(env: NodeJS.ProcessEnv): boolean {
+  return (env.KNOWLEDGE_ANSWER_FIELD ?? '').trim() !== '';
+}
 export type SalesforceConfig = ReturnType<typeof buildSalesforceConfig>;

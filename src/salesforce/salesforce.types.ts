@@ -23,6 +23,15 @@ export type CallerMatch =
   | { kind: 'ambiguous'; candidates: number }
   | { kind: 'unidentified' };
 
+/** A published Knowledge article version, its text as plain words (HTML removed). */
+export interface KnowledgeArticle {
+  id: string;
+  title: string;
+  summary?: string;
+  /** The configured answer field (KNOWLEDGE_ANSWER_FIELD), as plain text. */
+  answer?: string;
+}
+
 export interface CaseRecord {
   id: string;
   caseNumber: string;
@@ -88,6 +97,8 @@ export interface NewCallTask {
   durationSeconds?: number;
   disposition?: string;
   activityDate: string;
+  /** Fields VAPI extracted from the call, by name; TASK_FIELD_MAP says which Task field each one fills. */
+  structured?: Record<string, string | number | boolean>;
 }
 
 export type TaskWriteResult =

@@ -36,10 +36,27 @@ export interface AssistantPlan extends AssistantScript {
   };
 }
 
+/**
+ * How the human agent is briefed before the caller is connected (VAPI `TransferPlan`): a message built from the
+ * call, or a summary VAPI generates from the transcript with these instructions. `notAnswered` is spoken to the
+ * caller when the line is busy or unanswered, and the assistant stays on the call.
+ */
+export type WarmTransfer =
+  | { style: 'message'; message: string; notAnswered: string }
+  | { style: 'summary'; summaryInstructions: string; notAnswered: string };
+
 export type TransferPlan =
-  | { kind: 'transfer'; number: string; message: string }
+  /** Without `warm`: a blind transfer. */
+  | { kind: 'transfer'; number: string; message: string; warm?: WarmTransfer }
   /** No human line to transfer to: the sentence is spoken instead. */
   | { kind: 'unavailable'; message: string };
+
+/** A passage the model may answer from, with how well it matches (0–1) and the article it comes from. */
+export interface KnowledgeDocument {
+  content: string;
+  similarity: number;
+  id: string;
+}
 
 /**
  * The port through which the VAPI front door hands a call's events to the call workflow, and the workflow
@@ -51,6 +68,8 @@ export abstract class VapiCallHandler {
   /** Used when `assistantFor` throws anyway: synchronous, no I/O, so a call never fails to start. */
   abstract fallbackAssistant(): AssistantPlan;
   abstract transferFor(call: CallRef): Promise<TransferPlan>;
+  /** Passages of published help articles for the caller's question, best first; none when off or slow. */
+  abstract knowledgeFor(call: CallRef, question: string): Promise<KnowledgeDocument[]>;
   /** Stores what an informational event tells, durably, before it is acknowledged; slow work happens later. */
   abstract record(event: RecordedEvent): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface CallRef {
   customerNumber?: string;
   /** Twilio CallSid (`call.phoneCallProviderId`). */
   twilioCallSid?: string;
+  /** Live Call Control URL of the call (`call.monitor.controlUrl`), when VAPI gave one. */
+  controlUrl?: string;
 }
 
 export interface ToolCallRequest {
@@ -29,6 +31,23 @@ export interface CallReport {
   startedAt?: string;
   endedAt?: string;
   recordingUrl?: string;
+  /**
+   * Fields VAPI extracted from the call, as scalars by name: `analysis.structuredData`'s top-level fields, and
+   * each `artifact.structuredOutputs` entry (`{name, result}`) — its result by name, or an object result's
+   * top-level fields.
+   */
+  structured?: Record<string, StructuredValue>;
+}
+
+export type StructuredValue = string | number | boolean;
+
+/** One turn's latencies in milliseconds (`artifact.performanceMetrics.turnLatencies[]`). */
+export interface TurnLatency {
+  model?: number;
+  voice?: number;
+  transcriber?: number;
+  endpointing?: number;
+  turn?: number;
 }
 
 /** Messages the call workflow stores something from before they are acknowledged. */
@@ -36,7 +55,7 @@ export type RecordedEvent =
   | { type: 'status-update'; call: CallRef; status?: string; endedReason?: string }
   /** `final` is false for partial transcripts. The words arrive whole in the end-of-call report. */
   | { type: 'transcript'; call: CallRef; final: boolean }
-  | { type: 'end-of-call-report'; call: CallRef; report: CallReport }
+  | { type: 'end-of-call-report'; call: CallRef; report: CallReport; turnLatencies: TurnLatency[] }
   | { type: 'hang'; call: CallRef }
   | { type: 'transfer-update'; call: CallRef; hasDestination: boolean };
 
@@ -45,6 +64,8 @@ export type VapiEvent =
   | { type: 'tool-calls'; call: CallRef; toolCalls: ToolCallRequest[] }
   | { type: 'function-call'; call: CallRef; toolCall?: ToolCallRequest }
   | { type: 'transfer-destination-request'; call: CallRef }
+  /** `question`: the caller's last words before the request ('' when the message holds none). */
+  | { type: 'knowledge-base-request'; call: CallRef; question: string }
   | RecordedEvent
   /** Any other type, known or not: acknowledged with `{}`. `label` is bounded for metrics. */
   | { type: 'acknowledged'; call: CallRef; label: string };

@@ -12,6 +12,8 @@ export const VAPI_MESSAGE_TYPES = {
   'tool-calls': { answered: true, recorded: false, subscribed: true },
   'function-call': { answered: true, recorded: false, subscribed: false },
   'transfer-destination-request': { answered: true, recorded: false, subscribed: true },
+  /** Sent only to an assistant whose knowledgeBase is `custom-knowledge-base` (docs/vapi.md, "Knowledge"). */
+  'knowledge-base-request': { answered: true, recorded: false, subscribed: false },
   'status-update': { answered: false, recorded: true, subscribed: true },
   'end-of-call-report': { answered: false, recorded: true, subscribed: true },
   transcript: { answered: false, recorded: true, subscribed: false },

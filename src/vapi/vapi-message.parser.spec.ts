@@ -117,8 +117,53 @@ describe('parseWebhookBody', () => {
       summary: 'Short call',
       recordingUrl: 'https://example.test/r.wav',
     });
-    expect(current).toEqual({ type: 'end-of-call-report', call: {}, report: expected });
+    expect(current).toEqual({ type: 'end-of-call-report', call: {}, report: expected, turnLatencies: [] });
     expect(legacy).toEqual(current);
+  });
+
+  it('should read structured data, structured outputs (which win on a clash) and per-turn latencies', () => {
+    const event = parse({
+      type: 'end-of-call-report',
+      analysis: { structuredData: { disposition: 'open', sentiment: 'neutral', nested: { no: 1 } } },
+      artifact: {
+        structuredOutputs: {
+          'a-1': { name: 'sentiment', result: 'positive' },
+          'a-2': { name: 'outcome', result: { resolved: true, score: 4 } },
+          'a-3': { name: 'ignored', result: ['lists', 'are', 'not', 'scalars'] },
+        },
+        performanceMetrics: {
+          turnLatencies: [
+            { modelLatency: 420, voiceLatency: 180, turnLatency: 990, transcriberLatency: 'x' },
+          ],
+        },
+      },
+    });
+
+    expect(event).toMatchObject({
+      type: 'end-of-call-report',
+      report: { structured: { disposition: 'open', sentiment: 'positive', resolved: true, score: 4 } },
+      turnLatencies: [{ model: 420, voice: 180, turn: 990 }],
+    });
+    expect(JSON.stringify(event)).not.toMatch(/nested|ignored|lists/);
+  });
+
+  it('should read the Live Call Control URL and the last words of a knowledge-base request', () => {
+    const event = parse({
+      type: 'knowledge-base-request',
+      call: { id: 'call-1', monitor: { controlUrl: 'https://x.vapi.ai/call-1/control' } },
+      messagesOpenAIFormatted: [
+        { role: 'user', content: 'hello' },
+        { role: 'assistant', content: 'How can I help?' },
+        { role: 'user', content: 'How do I reset my password?' },
+        { role: 'assistant', content: 'Let me check.' },
+      ],
+    });
+
+    expect(event).toEqual({
+      type: 'knowledge-base-request',
+      call: { callId: 'call-1', controlUrl: 'https://x.vapi.ai/call-1/control' },
+      question: 'How do I reset my password?',
+    });
   });
 
   it('should tell final transcripts from partial ones under both type strings', () => {

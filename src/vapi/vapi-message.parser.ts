@@ -1,4 +1,4 @@
-import { CallRef, CallReport, ToolCallRequest, VapiEvent } from './vapi-events';
+import { CallRef, CallReport, StructuredValue, ToolCallRequest, TurnLatency, VapiEvent } from './vapi-events';
 import { isKnownMessageType } from './vapi-message-types';
 import { MalformedEnvelopeException } from './vapi.errors';
 
@@ -59,13 +59,20 @@ function toEvent(type: string, message: JsonObject, call: CallRef, label: string
       return { type, call, toolCall: readLegacyFunctionCall(message) };
     case 'transfer-destination-request':
       return { type, call };
+    case 'knowledge-base-request':
+      return { type, call, question: readLastUserWords(message) };
     case 'status-update':
       return { type, call, status: stringAt(message.status), endedReason: stringAt(message.endedReason) };
     case 'transcript':
     case 'transcript[transcriptType="final"]':
       return { type: 'transcript', call, final: message.transcriptType === 'final' };
     case 'end-of-call-report':
-      return { type, call, report: readEndOfCallReport(message) };
+      return {
+        type,
+        call,
+        report: readEndOfCallReport(message),
+        turnLatencies: readTurnLatencies(message),
+      };
     case 'hang':
       return { type, call };
     case 'transfer-update':
@@ -75,6 +82,25 @@ function toEvent(type: string, message: JsonObject, call: CallRef, label: string
   }
 }
 
+/**
+ * The caller's last words in a `knowledge-base-request`: the last `user` entry of `messagesOpenAIFormatted`
+ * (required by the schema, `{role, content}`), else of `messages` (`{role, message}`).
+ */
+function readLastUserWords(message: JsonObject): string {
+  for (const [list, field] of [
+    [message.messagesOpenAIFormatted, 'content'],
+    [message.messages, 'message'],
+  ] as const) {
+    if (!Array.isArray(list)) continue;
+    for (let index = list.length - 1; index >= 0; index--) {
+      const entry = objectAt(list[index]);
+      const words = entry.role === 'user' ? (stringAt(entry[field]) ?? stringAt(entry.content)) : undefined;
+      if (words) return words.slice(0, 2000);
+    }
+  }
+  return '';
+}
+
 /** Caller number, call id and Twilio CallSid, wherever the message carries them. */
 function readCallRef(message: JsonObject): CallRef {
   const call = objectAt(message.call);
@@ -82,6 +108,7 @@ function readCallRef(message: JsonObject): CallRef {
     callId: stringAt(call.id),
     customerNumber: stringAt(objectAt(call.customer).number) ?? stringAt(objectAt(message.customer).number),
     twilioCallSid: stringAt(call.phoneCallProviderId) ?? stringAt(objectAt(call.transport).callSid),
+    controlUrl: stringAt(objectAt(call.monitor).controlUrl),
   };
 }
 
@@ -165,7 +192,65 @@ export function readEndOfCallReport(message: JsonObject): CallReport {
     endedAt: stringAt(message.endedAt),
     recordingUrl:
       stringAt(mono.combinedUrl) ?? stringAt(artifact.recordingUrl) ?? stringAt(message.recordingUrl),
+    ...withStructured(readStructured(analysis.structuredData, artifact.structuredOutputs)),
   };
+}
+
+const MAX_STRUCTURED_FIELDS = 50;
+
+const scalarAt = (value: unknown): StructuredValue | undefined =>
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value))
+    ? value
+    : undefined;
+
+function scalarFields(value: unknown, into: Record<string, StructuredValue>): void {
+  for (const [key, field] of Object.entries(objectAt(value))) {
+    const scalar = scalarAt(field);
+    if (scalar !== undefined) into[key] = scalar;
+  }
+}
+
+/**
+ * `analysis.structuredData` first, then structured outputs (VAPI's current way), which win on a clash. Also
+ * read from a call fetched from the VAPI API (same `artifact` and `analysis`).
+ */
+export function readStructured(
+  structuredData: unknown,
+  structuredOutputs: unknown,
+): Record<string, StructuredValue> {
+  const fields: Record<string, StructuredValue> = {};
+  scalarFields(structuredData, fields);
+  for (const output of Object.values(objectAt(structuredOutputs))) {
+    const { name, result } = objectAt(output);
+    const scalar = scalarAt(result);
+    if (typeof name === 'string' && name.length > 0 && scalar !== undefined) fields[name] = scalar;
+    else scalarFields(result, fields);
+  }
+  return Object.fromEntries(Object.entries(fields).slice(0, MAX_STRUCTURED_FIELDS));
+}
+
+const withStructured = (fields: Record<string, StructuredValue>) =>
+  Object.keys(fields).length > 0 ? { structured: fields } : {};
+
+const numberAt = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+
+/** `artifact.performanceMetrics.turnLatencies` (OpenAPI `PerformanceMetrics`, `TurnLatency`), in ms. */
+function readTurnLatencies(message: JsonObject): TurnLatency[] {
+  const turns = objectAt(objectAt(message.artifact).performanceMetrics).turnLatencies;
+  if (!Array.isArray(turns)) return [];
+  return turns.slice(0, 1000).map((entry) => {
+    const turn = objectAt(entry);
+    return {
+      model: numberAt(turn.modelLatency),
+      voice: numberAt(turn.voiceLatency),
+      transcriber: numberAt(turn.transcriberLatency),
+      endpointing: numberAt(turn.endpointingLatency),
+      turn: numberAt(turn.turnLatency),
+    };
+  });
 }
 
 /** VAPI requires single-line strings in tool results: line breaks break its parser. */

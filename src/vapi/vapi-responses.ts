@@ -26,9 +26,22 @@ export interface AssistantRequestResponse {
   error?: string;
 }
 
+/** OpenAPI `TransferPlan` (the warm modes this service uses) with its `SummaryPlan` and `TransferFallbackPlan`. */
+export interface VapiTransferPlan {
+  mode: 'warm-transfer-say-message' | 'warm-transfer-say-summary';
+  message?: string;
+  summaryPlan?: { enabled: boolean; messages: { role: 'system' | 'user'; content: string }[] };
+  fallbackPlan: { message: string; endCallEnabled: boolean };
+}
+
 export interface TransferDestinationResponse {
-  destination?: { type: 'number'; number: string; message?: string };
+  destination?: { type: 'number'; number: string; message?: string; transferPlan?: VapiTransferPlan };
   error?: string;
+}
+
+/** OpenAPI `ServerMessageResponseKnowledgeBaseRequest` with `KnowledgeBaseResponseDocument`s. */
+export interface KnowledgeBaseResponse {
+  documents: { content: string; similarity: number; uuid?: string }[];
 }
 
 export type EmptyResponse = Record<string, never>;
@@ -38,4 +51,5 @@ export type WebhookResponse =
   | ToolCallsResponse
   | FunctionCallResponse
   | TransferDestinationResponse
+  | KnowledgeBaseResponse
   | EmptyResponse;

@@ -24,6 +24,8 @@ export interface ToolCallContext extends CallRef {
 /** A tool's behaviour: validated arguments in, one speakable sentence out. Errors are turned into speech. */
 export interface VapiToolHandler<Args extends object = object> {
   run(args: Args, context: ToolCallContext): Promise<string>;
+  /** False when the tool's feature is not configured: it is then neither offered nor run. Default: true. */
+  available?(): boolean;
 }
 
 /** Marks a provider as the handler of one tool; the registry discovers it at start-up. */

@@ -53,8 +53,10 @@ export class VapiToolRegistry implements OnModuleInit {
         instance.constructor,
       );
       if (!definition) continue;
+      const handler = instance as VapiToolHandler;
+      if (handler.available && !handler.available()) continue;
       if (this.tools.has(definition.name)) throw new Error(`Two handlers for tool ${definition.name}`);
-      this.tools.set(definition.name, { definition, handler: instance as VapiToolHandler });
+      this.tools.set(definition.name, { definition, handler });
     }
   }
 

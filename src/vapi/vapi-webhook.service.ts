@@ -3,11 +3,38 @@ import { Counter, Registry } from 'prom-client';
 import { InjectMetricsRegistry } from '../metrics/metrics.tokens';
 import { AssistantResponseBuilder } from './assistant-response.builder';
 import { CallerVoice } from './caller-voice';
-import { VapiCallHandler } from './vapi-call.handler';
+import { VapiCallHandler, WarmTransfer } from './vapi-call.handler';
 import { VapiEvent } from './vapi-events';
 import { toSingleLine } from './vapi-message.parser';
-import { TransferDestinationResponse, WebhookResponse } from './vapi-responses';
+import {
+  KnowledgeBaseResponse,
+  TransferDestinationResponse,
+  VapiTransferPlan,
+  WebhookResponse,
+} from './vapi-responses';
 import { ToolOutcome, VapiToolRegistry } from './vapi-tool.registry';
+
+/** A warm transfer in VAPI's terms (docs/vapi.md, "Transfers"). */
+function transferPlanOf(warm: WarmTransfer): VapiTransferPlan {
+  const fallbackPlan = { message: warm.notAnswered, endCallEnabled: false };
+  switch (warm.style) {
+    case 'message':
+      return { mode: 'warm-transfer-say-message', message: warm.message, fallbackPlan };
+    case 'summary':
+      return {
+        mode: 'warm-transfer-say-summary',
+        summaryPlan: {
+          enabled: true,
+          messages: [
+            { role: 'system', content: warm.summaryInstructions },
+            // {{transcript}} is a SummaryPlan template variable VAPI fills in (OpenAPI `SummaryPlan.messages`).
+            { role: 'user', content: 'Here is the transcript:\n\n{{transcript}}' },
+          ],
+        },
+        fallbackPlan,
+      };
+  }
+}
 
 /** Routes one parsed event to the call workflow and shapes the answer VAPI expects for its type. */
 @Injectable()
@@ -54,11 +81,25 @@ export class VapiWebhookService {
       }
       case 'transfer-destination-request': {
         const plan = await this.calls.transferFor(event.call);
-        return plan.kind === 'transfer'
-          ? ({
-              destination: { type: 'number', number: plan.number, message: plan.message },
-            } satisfies TransferDestinationResponse)
-          : { error: toSingleLine(plan.message) };
+        if (plan.kind !== 'transfer') return { error: toSingleLine(plan.message) };
+        return {
+          destination: {
+            type: 'number',
+            number: plan.number,
+            message: plan.message,
+            ...(plan.warm ? { transferPlan: transferPlanOf(plan.warm) } : {}),
+          },
+        } satisfies TransferDestinationResponse;
+      }
+      case 'knowledge-base-request': {
+        const documents = await this.calls.knowledgeFor(event.call, event.question);
+        return {
+          documents: documents.map((document) => ({
+            content: document.content,
+            similarity: document.similarity,
+            uuid: document.id,
+          })),
+        } satisfies KnowledgeBaseResponse;
       }
       case 'status-update':
       case 'transcript':
@@ -89,6 +130,9 @@ export class VapiWebhookService {
         return this.assistants.build(this.calls.fallbackAssistant(), this.tools.definitions());
       case 'transfer-destination-request':
         return { error: spoken };
+      case 'knowledge-base-request':
+        // No documents: the model answers without them (and its prompt says to offer a case or a colleague).
+        return { documents: [] };
       case 'status-update':
       case 'transcript':
       case 'end-of-call-report':

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
-import { commaList, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
+import { commaList, EnvFlag, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
 export type VapiAuthMode = (typeof VAPI_AUTH_MODES)[number];
@@ -102,6 +102,20 @@ export class VapiEnvironment {
   @IsOptional()
   @IsString()
   ASSISTANT_TRANSCRIBER_MODEL?: string;
+
+  /** Live Call Control: a call's control URL is used only on these hosts (or their subdomains), over https. */
+  @Matches(/^\s*[a-z0-9.-]+\s*(,\s*[a-z0-9.-]+\s*)*$/i, {
+    message: 'VAPI_CONTROL_HOSTS must be a comma list of host names such as vapi.ai',
+  })
+  VAPI_CONTROL_HOSTS: string = 'vapi.ai';
+
+  /** Tests and the demo only: also accept http control URLs on 127.0.0.1 / localhost. */
+  @EnvFlag()
+  VAPI_CONTROL_ALLOW_LOOPBACK_HTTP: boolean = false;
+
+  /** Whole-request timeout of a Live Call Control request (best effort: nothing waits for it). */
+  @EnvInt({ min: 100, max: 10_000 })
+  VAPI_CONTROL_TIMEOUT_MS: number = 2000;
 }
 
 /**
@@ -152,6 +166,11 @@ export const vapiConfig = registerAs('vapi', () => {
       voiceId: env.ASSISTANT_VOICE_ID,
       transcriberProvider: env.ASSISTANT_TRANSCRIBER_PROVIDER,
       transcriberModel: env.ASSISTANT_TRANSCRIBER_MODEL,
+    },
+    control: {
+      hosts: commaList(env.VAPI_CONTROL_HOSTS).map((host) => host.toLowerCase()),
+      allowLoopbackHttp: env.VAPI_CONTROL_ALLOW_LOOPBACK_HTTP,
+      timeoutMs: env.VAPI_CONTROL_TIMEOUT_MS,
     },
   };
 });

@@ -19,7 +19,8 @@ const HANDLED_SERVER_MESSAGES = [
   'transfer-destination-request',
 ];
 /** The public catalogue (docs/vapi.md, "Tools"). */
-const TOOLS = [...TOOL_NAMES];
+/** Without Knowledge configured (the default), searchKnowledge is not offered. */
+const TOOLS = TOOL_NAMES.filter((name) => name !== 'searchKnowledge');
 
 interface TransientAssistant {
   firstMessage: string;

@@ -76,6 +76,22 @@ describe('npm run doctor against the fakes (e2e)', () => {
     expect(run.text).toContain('! US A2P 10DLC registration');
   });
 
+  it('should check the Knowledge object and answer field when Knowledge is configured', async () => {
+    await provision();
+
+    env.KNOWLEDGE_ANSWER_FIELD = 'Answer__c';
+    const configured = await doctor();
+    env.KNOWLEDGE_ANSWER_FIELD = 'Resolution__c';
+    const missingField = await doctor();
+
+    expect(failures(configured.text)).toEqual([]);
+    expect(configured.text).toContain('Knowledge__kav searched');
+    expect(missingField.code).toBe(1);
+    expect(missingField.text).toMatch(
+      /✗ Knowledge__kav\.Resolution__c: field missing.*\n\s+fix: create Knowledge__kav\.Resolution__c on the article type, or set KNOWLEDGE_ANSWER_FIELD/,
+    );
+  });
+
   it('should fail before provisioning, with npm run provision as the fix of the VAPI side', async () => {
     const run = await doctor();
 

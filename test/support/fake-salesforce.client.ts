@@ -12,6 +12,7 @@ import {
   ContactRef,
   ContactUpdate,
   CreatedCase,
+  KnowledgeArticle,
   NewCallTask,
   NewCase,
   TaskWriteResult,
@@ -296,6 +297,17 @@ export class FakeSalesforceClient extends SalesforceClient {
       );
       return { contentDocumentId: idOf(written) };
     });
+  }
+
+  /** This fake holds no Knowledge articles (the HTTP fake does). */
+  knowledgeConfigured(): boolean {
+    return false;
+  }
+
+  searchKnowledge(): Promise<KnowledgeArticle[]> {
+    return Promise.reject(
+      new SalesforceError(SalesforceErrorCode.MISCONFIGURED, 'Knowledge is not configured', false),
+    );
   }
 
   tokenStatus(): TokenStatus {

@@ -17,6 +17,8 @@ export interface CallFixture {
   id: string;
   customerNumber?: string;
   phoneCallProviderId?: string;
+  /** `call.monitor.controlUrl` (Live Call Control), when the test wants one. */
+  controlUrl?: string;
 }
 
 export function callObject(call: CallFixture): Record<string, unknown> {
@@ -29,6 +31,7 @@ export function callObject(call: CallFixture): Record<string, unknown> {
     phoneCallProviderId: call.phoneCallProviderId ?? 'CA0123456789abcdef0123456789abcdef',
     phoneCallTransport: 'pstn',
     customer: call.customerNumber ? { number: call.customerNumber } : undefined,
+    ...(call.controlUrl ? { monitor: { controlUrl: call.controlUrl } } : {}),
     createdAt: '2026-11-24T09:00:00.000Z',
   };
 }
@@ -124,6 +127,10 @@ export function endOfCallReportMessage(
     endedReason?: string;
     recordingUrl?: string;
     legacy?: boolean;
+    /** `analysis.structuredData`, `artifact.structuredOutputs` and `artifact.performanceMetrics`. */
+    structuredData?: Record<string, unknown>;
+    structuredOutputs?: Record<string, { name: string; result: unknown }>;
+    performanceMetrics?: Record<string, unknown>;
   },
 ) {
   const startedAt = '2026-11-24T09:00:05.000Z';
@@ -156,8 +163,17 @@ export function endOfCallReportMessage(
   return {
     message: {
       ...base,
-      artifact: { transcript: report.transcript, messages, recordingUrl: report.recordingUrl },
-      analysis: { summary: report.summary ?? '' },
+      artifact: {
+        transcript: report.transcript,
+        messages,
+        recordingUrl: report.recordingUrl,
+        ...(report.structuredOutputs ? { structuredOutputs: report.structuredOutputs } : {}),
+        ...(report.performanceMetrics ? { performanceMetrics: report.performanceMetrics } : {}),
+      },
+      analysis: {
+        summary: report.summary ?? '',
+        ...(report.structuredData ? { structuredData: report.structuredData } : {}),
+      },
     },
   };
 }

@@ -197,3 +197,15 @@ export class VerifyCallerArgs {
   })
   code!: string;
 }
+
+export class SearchKnowledgeArgs {
+  @Transform(trimmed)
+  @IsString()
+  @Length(2, 500)
+  @JSONSchema({
+    type: 'string',
+    description:
+      'The caller’s how-to question, in their own words (e.g. "how do I reset my portal password")',
+  })
+  question!: string;
+}

@@ -12,6 +12,15 @@ export interface SpokenCase {
   subject?: string;
 }
 
+/** What a warm transfer tells the human agent about the caller (no numbers, no emails). */
+export interface WarmTransferBriefing {
+  /** Only when the caller was recognised from their number. */
+  firstName?: string;
+  assurance: 'unknown' | 'recognised' | 'verified';
+  /** Case numbers opened in this call. */
+  casesOpened: string[];
+}
+
 /**
  * Everything the caller hears, as one table per language: the assistant's prompt and greetings, every tool
  * answer, every fallback, every question, the SMS texts. The error tables are Records over each module's
@@ -38,6 +47,11 @@ export interface CallerSentences {
     greetKnown(firstName: string, company: string, openCaseCount: number): string;
     greetUnknown(company: string): string;
     goodbye(company: string): string;
+    /**
+     * Pushed into a live call (system message) when the caller lookup finished after the call had started:
+     * the first name only, and that it comes from the phone number.
+     */
+    lateRecognised(firstName: string): string;
     /** Added to the prompt when callers can be verified by a one-time code. */
     verificationPrompt: string;
   };
@@ -130,6 +144,27 @@ export interface CallerSentences {
     unavailable: string;
     /** VAPI speaks it before the phone number's fallbackDestination when we cannot answer assistant-request. */
     fallback: string;
+    /**
+     * Warm transfer (`TRANSFER_MODE=warm`). What the human agent hears before the caller is connected: who is
+     * calling (a first name only when recognised), how sure we are, the cases opened in this call. Never a
+     * phone number or an email.
+     */
+    warmBriefing(briefing: WarmTransferBriefing): string;
+    /** Instructions for the summary VAPI generates for the human agent (`warm-transfer-say-summary`). */
+    warmSummaryInstructions: string;
+    /** Spoken to the caller when the human line is busy or does not answer; the assistant stays on. */
+    warmNotAnswered: string;
+  };
+
+  /** Answers from published Salesforce Knowledge articles (searchKnowledge). */
+  knowledge: {
+    /** The tool's answer: the article's title and a short speakable snippet of it. */
+    answer(title: string, snippet: string): string;
+    noAnswer: string;
+    /** Salesforce did not answer within KNOWLEDGE_TIMEOUT_MS, or failed. */
+    unavailable: string;
+    /** Added to the prompt when Knowledge is configured. */
+    prompt: string;
   };
 
   /** Sent, never received: the service does not handle inbound SMS, so a text must not invite a reply. */
@@ -147,4 +182,6 @@ export interface CallerSentences {
 export interface Locale {
   speech: AssistantSpeech;
   sentences: CallerSentences;
+  /** The Salesforce Knowledge `Language` of articles in this language (KNOWLEDGE_LANGUAGE overrides it). */
+  knowledgeLanguage: string;
 }

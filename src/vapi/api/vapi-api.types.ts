@@ -1,3 +1,5 @@
+import type { StructuredValue } from '../vapi-events';
+
 /** `Call.status` values in VAPI's OpenAPI document; the API may add more, so records keep a plain string. */
 export const VAPI_CALL_STATUSES = [
   'scheduled',
@@ -47,6 +49,8 @@ export interface VapiCallRecord {
   messages: VapiCallMessage[];
   summary?: string;
   recordingUrl?: string;
+  /** `analysis.structuredData` and `artifact.structuredOutputs`, read like an end-of-call report's. */
+  structured?: Record<string, StructuredValue>;
 }
 
 /** The VAPI REST resources that provisioning manages, named by their API path (`/credential`, …). */

@@ -82,6 +82,22 @@ describe('VapiHttpApiClient', () => {
     expect(record?.messages[3].toolCalls).toHaveLength(1);
   });
 
+  it('should read structured outputs and structured data from the Call, as from an end-of-call report', async () => {
+    const base = buildVapiCall();
+    const call = fake.putCall({
+      ...base,
+      analysis: { ...(base.analysis as object), structuredData: { disposition: 'resolved' } },
+      artifact: {
+        ...(base.artifact as object),
+        structuredOutputs: { 'so-1': { name: 'sentiment', result: 'positive' } },
+      },
+    });
+
+    const record = await makeClient().getCall(call.id);
+
+    expect(record?.structured).toEqual({ disposition: 'resolved', sentiment: 'positive' });
+  });
+
   it('should fall back to the top-level transcript, summary, recording and messages of older calls', async () => {
     const call = fake.putCall({
       id: 'legacy-call-1',

@@ -2,6 +2,8 @@ import { noAnswerError } from '../../common/transport-failure';
 import { OnModuleDestroy } from '@nestjs/common';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { Agent, request, type Dispatcher } from 'undici';
+import type { StructuredValue } from '../vapi-events';
+import { readStructured } from '../vapi-message.parser';
 import { VapiApiClient } from './vapi-api.client';
 import { VapiApiError, VapiApiErrorCode } from './vapi-api.errors';
 import {
@@ -187,8 +189,12 @@ export function toVapiCallRecord(call: Json): VapiCallRecord {
     messages: Array.isArray(rawMessages) ? rawMessages.flatMap(toCallMessage) : [],
     summary: text(analysis?.summary) ?? text(call.summary),
     recordingUrl: text(monoRecording?.combinedUrl) ?? text(artifact?.recordingUrl) ?? text(call.recordingUrl),
+    ...structuredOf(readStructured(analysis?.structuredData, artifact?.structuredOutputs)),
   };
 }
+
+const structuredOf = (fields: Record<string, StructuredValue>) =>
+  Object.keys(fields).length > 0 ? { structured: fields } : {};
 
 function toCallMessage(value: unknown): VapiCallMessage[] {
   const entry = object(value);

@@ -36,7 +36,16 @@ export interface DemoOrgRecords {
   accounts: Record<'acme' | 'globex' | 'initech', string>;
   contacts: Record<'jane' | 'john' | 'maria' | 'wei' | 'alex' | 'sam' | 'priya', string>;
   cases: Record<'janeBilling' | 'janeLogin' | 'johnRouter' | 'mariaAddress' | 'acmePricing', string>;
+  /** Knowledge__kav versions: only `passwordOnline`, `routerOnline`, `passwordKo` and `passwordEs` are published. */
+  articles: Record<
+    'passwordOnline' | 'passwordDraft' | 'passwordArchived' | 'routerOnline' | 'passwordKo' | 'passwordEs',
+    string
+  >;
 }
+
+/** What the demo org's published English password article answers (tests and the demo compare with it). */
+export const DEMO_PASSWORD_ANSWER =
+  'To reset your portal password, open the sign-in page and choose Forgot password. Enter the email address on your account, and we will send you a reset link that works for one hour.';
 
 export function seedDemoOrg(seeder: SalesforceFakeSeeder): DemoOrgRecords {
   const daysAgo = (days: number) => new Date(seeder.now() - days * DAY_MS).toISOString();
@@ -137,7 +146,67 @@ export function seedDemoOrg(seeder: SalesforceFakeSeeder): DemoOrgRecords {
       CreatedDate: daysAgo(5),
     }),
   };
-  return { accounts, contacts, cases };
+  const article = (fields: Record<string, unknown>) =>
+    seeder.insert('Knowledge__kav', { Language: 'en_US', IsLatestVersion: true, ...fields });
+  const articles = {
+    passwordOnline: article({
+      Title: 'Reset your portal password',
+      UrlName: 'reset-portal-password',
+      ArticleNumber: '000001001',
+      PublishStatus: 'Online',
+      Summary: 'How to reset a forgotten portal password.',
+      Answer__c: `<p>${DEMO_PASSWORD_ANSWER.replace('Forgot password', '<b>Forgot password</b>')}</p><p>If the link has expired, simply ask for a new one. Links from older emails stop working once a new one is sent, so always use the most recent email &amp; check your spam folder.</p>`,
+    }),
+    // The next version, being edited: never read to a caller.
+    passwordDraft: article({
+      Title: 'Reset your portal password',
+      UrlName: 'reset-portal-password',
+      ArticleNumber: '000001001',
+      PublishStatus: 'Draft',
+      IsLatestVersion: false,
+      Summary: 'Draft: password resets move to the new identity service.',
+      Answer__c: '<p>DRAFT: call the internal reset hotline at extension 4471 to reset a password.</p>',
+    }),
+    passwordArchived: article({
+      Title: 'Reset your portal password (2019)',
+      UrlName: 'reset-portal-password-2019',
+      ArticleNumber: '000000512',
+      PublishStatus: 'Archived',
+      IsLatestVersion: false,
+      Summary: 'Old procedure for password resets.',
+      Answer__c: '<p>ARCHIVED: email support to have your portal password reset by hand.</p>',
+    }),
+    routerOnline: article({
+      Title: 'Restart your router',
+      UrlName: 'restart-router',
+      ArticleNumber: '000001002',
+      PublishStatus: 'Online',
+      Summary: 'Fix a dropping connection by restarting the router.',
+      Answer__c:
+        '<p>Unplug the router, wait thirty seconds and plug it back in. The lights turn green within two minutes.</p>',
+    }),
+    passwordKo: article({
+      Title: '포털 비밀번호 재설정',
+      UrlName: 'reset-portal-password-ko',
+      ArticleNumber: '000001001',
+      Language: 'ko',
+      PublishStatus: 'Online',
+      Summary: '잊어버린 포털 비밀번호를 재설정하는 방법 (portal password reset).',
+      Answer__c:
+        '<p>로그인 페이지에서 <b>비밀번호 찾기</b>를 선택하세요. 계정의 이메일 주소를 입력하면 한 시간 동안 유효한 재설정 링크를 보내 드립니다.</p>',
+    }),
+    passwordEs: article({
+      Title: 'Restablecer la contraseña del portal',
+      UrlName: 'reset-portal-password-es',
+      ArticleNumber: '000001001',
+      Language: 'es',
+      PublishStatus: 'Online',
+      Summary: 'Cómo restablecer una contraseña olvidada del portal (portal password reset).',
+      Answer__c:
+        '<p>Abra la página de inicio de sesión y elija <b>¿Olvidó su contraseña?</b>: le enviaremos un enlace válido durante una hora.</p>',
+    }),
+  };
+  return { accounts, contacts, cases, articles };
 }
 
 /** The demo org with fresh credentials: one connected app allowed all three flows. */

@@ -237,6 +237,11 @@ export class FakeSchema {
       field('ActivityDate', 'date'),
       field('WhoId', 'reference', { referenceTo: ['Contact'], relationshipName: 'Who' }),
       field('WhatId', 'reference', { referenceTo: ['Account', 'Case'], relationshipName: 'What' }),
+      // Custom fields an org might add for what VAPI extracts from a call (TASK_FIELD_MAP).
+      field('Call_Disposition__c', 'string', { length: 255 }),
+      field('Sentiment__c', 'picklist', { picklist: ['positive', 'neutral', 'negative'] }),
+      field('Call_Note__c', 'string', { length: 255 }),
+      field('Resolved__c', 'boolean', { nillable: false, defaultedOnCreate: true }),
     ];
     if (options.taskExternalIdField) taskFields.push(externalIdText(options.taskExternalIdField));
 
@@ -278,6 +283,24 @@ export class FakeSchema {
         false,
       ),
       objectDef('Task', '00T', taskFields),
+      // Lightning Knowledge's article versions (object reference, Knowledge__kav / KnowledgeArticleVersion):
+      // one row per version; only `Online` ones are published. Answer__c stands for an org's rich-text field.
+      objectDef('Knowledge__kav', 'ka0', [
+        field('Title', 'string', { length: 255, nillable: false, nameField: true }),
+        field('Summary', 'textarea', { length: 1000 }),
+        field('UrlName', 'string', { length: 255, nillable: false }),
+        field('ArticleNumber', 'string', { ...readOnly, length: 30, autoNumber: true }),
+        field('PublishStatus', 'picklist', {
+          ...readOnly,
+          picklist: ['Draft', 'Online', 'Archived'],
+          defaultPick: 'Draft',
+          restrictedPicklist: true,
+          nillable: false,
+        }),
+        field('Language', 'picklist', { picklist: ['en_US', 'ko', 'es'], restrictedPicklist: true }),
+        field('IsLatestVersion', 'boolean', { ...readOnly, nillable: false, defaultedOnCreate: true }),
+        field('Answer__c', 'textarea', { length: 32000 }),
+      ]),
       objectDef(
         'ContentVersion',
         '068',

@@ -168,7 +168,10 @@ export class SoslEngine {
       return digits.endsWith(termDigits) || termDigits.endsWith(digits);
     };
     const wordMatches = (values: string[]) => {
-      const tokens = values.flatMap((v) => [v, ...v.split(/[\s,;()]+/)]).filter((t) => t !== '');
+      // Rich text is indexed as its words: tags out, split at anything that is not a letter or a digit.
+      const tokens = values
+        .flatMap((v) => [v, ...v.split(/[\s,;()]+/), ...v.replace(/<[^>]*>/g, ' ').split(/[^\p{L}\p{N}]+/u)])
+        .filter((t) => t !== '');
       const test = (pattern: RegExp) => tokens.some((token) => pattern.test(token));
       return patterns.length > 0 && (anyWord ? patterns.some(test) : patterns.every(test));
     };

@@ -59,6 +59,27 @@ describe('SOSL search', () => {
       ]);
     });
 
+    it('should search Knowledge article versions by the words of their rich text, every status unless filtered', async () => {
+      const ids = async (where: string): Promise<string[]> => {
+        const { body } = await api.search(
+          `FIND {forgot OR password} IN ALL FIELDS RETURNING Knowledge__kav(Id, Title${where})`,
+        );
+        return (body.searchRecords as { Id: string }[]).map((record) => record.Id);
+      };
+
+      // API 47.0+ with Lightning Knowledge: drafts and archived versions come back too without a filter.
+      expect(await ids('')).toEqual(
+        expect.arrayContaining([
+          demo.articles.passwordOnline,
+          demo.articles.passwordDraft,
+          demo.articles.passwordArchived,
+        ]),
+      );
+      expect(await ids(" WHERE PublishStatus = 'Online' AND Language = 'en_US'")).toEqual([
+        demo.articles.passwordOnline,
+      ]);
+    });
+
     it('should return both contacts that share a number', async () => {
       const { body } = await api.search(phoneSearch('+14155550104'));
       expect(

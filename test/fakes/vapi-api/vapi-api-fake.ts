@@ -7,7 +7,8 @@ import { createProblems, updateProblems } from './vapi-dto-rules';
  * A local stand-in for VAPI's REST API: `GET /call/{id}` with real-shaped Call objects (OAS
  * `components.schemas.Call`) and the provisioning routes `/credential`, `/phone-number`, `/tool` and
  * `/assistant` (list with `?limit`, create, read, update), which check the rules of the OAS create and update
- * DTOs that provisioning relies on (see `vapi-dto-rules.ts`) and store what they receive. Errors use VAPI's
+ * DTOs that provisioning relies on (see `vapi-dto-rules.ts`) and store what they receive. Also a call's Live
+ * Call Control URL (`POST /control/{callId}`, no API key, as with `controlAuthenticationEnabled` false). Errors use VAPI's
  * NestJS shape `{message, error, statusCode}`, validation messages as a list.
  */
 
@@ -45,6 +46,10 @@ export interface VapiApiFake {
   tools: Map<string, FakeVapiResource>;
   phoneNumbers: Map<string, FakeVapiResource>;
   requests: RecordedVapiRequest[];
+  /** A call's Live Call Control URL on this fake (`call.monitor.controlUrl`). */
+  controlUrlFor(callId: string): string;
+  /** Control messages accepted, in order (`ClientInboundMessage*` bodies). */
+  controlMessages: { callId: string; body: Record<string, unknown> }[];
   faults: { set(faults: Partial<VapiApiFakeFaults>): void };
   reset(): void;
   close(): Promise<void>;
@@ -172,6 +177,7 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     'phone-number': new Map(),
   };
   const requests: RecordedVapiRequest[] = [];
+  const controlMessages: { callId: string; body: Record<string, unknown> }[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let faults: VapiApiFakeFaults = { ...NO_FAULTS };
 
@@ -211,6 +217,14 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
       const messages = faults.refuseNextWrite;
       faults.refuseNextWrite = undefined;
       return error(response, 400, 'Bad Request', messages);
+    }
+    const control = /^\/control\/([^/]+)$/.exec(path);
+    if (control) {
+      if (method !== 'POST') return error(response, 404, 'Not Found', `Cannot ${method} ${path}`);
+      const problems = controlProblems(body);
+      if (problems.length > 0) return error(response, 400, 'Bad Request', problems);
+      controlMessages.push({ callId: decodeURIComponent(control[1]), body: body as Record<string, unknown> });
+      return send(response, 200, {});
     }
     if (!authorized) {
       return error(
@@ -291,9 +305,10 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     putCall: (call) => {
       const now = new Date().toISOString();
       const stored: FakeVapiResource = {
@@ -312,6 +327,8 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
     tools: collections.tool,
     phoneNumbers: collections['phone-number'],
     requests,
+    controlMessages,
+    controlUrlFor: (callId: string) => `${url}/control/${encodeURIComponent(callId)}`,
     faults: {
       set: (changes) => {
         faults = { ...faults, ...changes };
@@ -321,6 +338,7 @@ export async function startVapiApiFake(options: VapiApiFakeOptions): Promise<Vap
       calls.clear();
       for (const store of Object.values(collections)) store.clear();
       requests.length = 0;
+      controlMessages.length = 0;
       faults = { ...NO_FAULTS };
     },
     close: async () => {
@@ -339,4 +357,33 @@ function readOnlyFields(collection: string): Record<string, unknown> {
   if (collection === 'credential') return { authenticationSession: {} };
   if (collection === 'phone-number') return { status: 'active' };
   return {};
+}
+
+const CONTROL_TYPES = ['say', 'add-message', 'transfer', 'end-call', 'control'];
+const OPENAI_ROLES = ['assistant', 'function', 'user', 'system', 'tool'];
+
+/**
+ * Live Call Control bodies (OAS `ClientInboundMessage*`, fern/calls/call-features.mdx): a known `type`; for
+ * `add-message`, `message: {role, content}` (OpenAIMessage) and an optional boolean `triggerResponseEnabled`.
+ */
+function controlProblems(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['body must be an object'];
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.type !== 'string' || !CONTROL_TYPES.includes(fields.type)) {
+    return [`type must be one of the following values: ${CONTROL_TYPES.join(', ')}`];
+  }
+  if (fields.type !== 'add-message') return [];
+  const problems: string[] = [];
+  const message = fields.message as Record<string, unknown> | undefined;
+  if (typeof message !== 'object' || message === null) problems.push('message must be an object');
+  else {
+    if (typeof message.role !== 'string' || !OPENAI_ROLES.includes(message.role)) {
+      problems.push(`message.role must be one of the following values: ${OPENAI_ROLES.join(', ')}`);
+    }
+    if (typeof message.content !== 'string') problems.push('message.content must be a string');
+  }
+  if (fields.triggerResponseEnabled !== undefined && typeof fields.triggerResponseEnabled !== 'boolean') {
+    problems.push('triggerResponseEnabled must be a boolean value');
+  }
+  return problems;
 }

@@ -21,16 +21,18 @@ const ISSUE_WORDS: Record<IssueType, string> = {
 
 /** Digit by digit, space-separated: "00001027" is heard as "zero zero zero zero one zero two seven". */
 const digits = (value: string): string => value.split('').join(' ');
+const englishList = (words: string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 
 export const ENGLISH: Locale = {
+  knowledgeLanguage: 'en_US',
   speech: {
     voice: { provider: 'vapi', voiceId: 'Elliot' },
     transcriber: { provider: 'deepgram', model: 'nova-2', language: 'en' },
   },
   sentences: {
     digits,
-    list: (words) =>
-      words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`,
+    list: englishList,
     defaultCompanyName: 'our support team',
 
     assistant: {
@@ -61,6 +63,8 @@ export const ENGLISH: Locale = {
       goodbye: (company) => `Thank you for calling ${company}. Goodbye.`,
       verificationPrompt:
         'If a tool says it must first confirm who the caller is, offer to text a code to the phone number on their account. When they agree, use sendVerificationCode; pass the digits they read out to verifyCaller; once verified, try their request again. Never read a code aloud yourself, and never send a code to a number the caller gives you.',
+      lateRecognised: (firstName) =>
+        `Update: the caller is probably ${firstName}, recognised from their phone number, which anyone can fake. You may greet them by name at a natural moment; do not share any of their records until a tool confirms it may.`,
     },
 
     whileTools: {
@@ -94,6 +98,11 @@ export const ENGLISH: Locale = {
           start: 'Let me check that code.',
           delayed: 'I am still checking the code. Thank you for waiting.',
           failed: "I couldn't check the code just now. Could you read it to me once more?",
+        },
+        searchKnowledge: {
+          start: 'Let me look that up in our help articles.',
+          delayed: 'I am still looking through our help articles. Thank you for waiting.',
+          failed: `I couldn't search our help articles just now. ${OFFER_COLLEAGUE}`,
         },
       },
       other: {
@@ -260,6 +269,34 @@ export const ENGLISH: Locale = {
       unavailable: 'Transfers are not available on this line right now.',
       fallback:
         "Our assistant can't take your call right now, so I'm connecting you with a colleague. Please stay on the line.",
+      warmBriefing: ({ firstName, assurance, casesOpened }) => {
+        const who =
+          assurance === 'verified'
+            ? `${firstName ?? 'a customer'} on the line, who confirmed their identity with a code`
+            : assurance === 'recognised'
+              ? `${firstName ?? 'a customer'} on the line, recognised from their phone number but not verified`
+              : 'a caller on the line whom we could not identify';
+        const cases =
+          casesOpened.length === 0
+            ? 'No case was opened in this call.'
+            : casesOpened.length === 1
+              ? `They opened case ${digits(casesOpened[0])} in this call.`
+              : `They opened cases ${englishList(casesOpened.map(digits))} in this call.`;
+        return `Hello, this is the support assistant with a transfer. I have ${who}. ${cases} Connecting you now.`;
+      },
+      warmSummaryInstructions:
+        'You brief a human support agent who is about to take over a call. In two or three short sentences say who the caller is (first name only, and whether they were verified), what they need and what was already done, including case numbers read digit by digit. Never include phone numbers, email addresses, codes or card numbers. Return only the briefing.',
+      warmNotAnswered:
+        "I'm sorry, none of my colleagues could take the call just now. I'm still here: is there anything else I can help you with?",
+    },
+
+    knowledge: {
+      answer: (title, snippet) => `From our help article "${title}": ${snippet}`,
+      noAnswer:
+        "I couldn't find an answer to that in our help articles. I can open a case for you, or transfer you to a colleague.",
+      unavailable: `I can't look that up in our help articles right now. ${OFFER_COLLEAGUE}`,
+      prompt:
+        'For a how-to question, use the searchKnowledge tool and answer only from what it returns; if it finds nothing, say so and offer a case or a colleague.',
     },
 
     sms: {

@@ -6,6 +6,8 @@ import { VapiErrorCode } from '../../../vapi/vapi.errors';
 import type { Locale } from '../sentences';
 
 /** Digit by digit, as words with a pause between them: "00001027" is "cero, cero, cero, cero, uno, cero, dos, siete". */
+const list = (words: string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} y ${words[words.length - 1]}`;
 const digits = (value: string): string =>
   value
     .split('')
@@ -39,6 +41,7 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 export const SPANISH: Locale = {
+  knowledgeLanguage: 'es',
   // Deepgram's nova-2 transcribes Spanish (`es`); Azure's US Spanish neural voice, for US support lines.
   speech: {
     voice: { provider: 'azure', voiceId: 'es-US-PalomaNeural' },
@@ -46,8 +49,7 @@ export const SPANISH: Locale = {
   },
   sentences: {
     digits,
-    list: (words) =>
-      words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} y ${words[words.length - 1]}`,
+    list,
     defaultCompanyName: 'nuestro equipo de soporte',
 
     assistant: {
@@ -79,6 +81,8 @@ export const SPANISH: Locale = {
       goodbye: (company) => `Gracias por llamar a ${company}. Hasta luego.`,
       verificationPrompt:
         'Si una herramienta dice que primero hay que confirmar la identidad de quien llama, ofrezca enviar un código por mensaje de texto al número de teléfono de su cuenta. Si acepta, use sendVerificationCode; pase a verifyCaller los dígitos que le lea; una vez verificado, vuelva a intentar lo que pidió. Nunca lea un código en voz alta, y nunca envíe un código a un número que le dé la persona.',
+      lateRecognised: (firstName) =>
+        `Actualización: quien llama probablemente es ${firstName}, reconocido por su número de teléfono, que cualquiera puede falsificar. Puede saludarle por su nombre en un momento natural; no comparta ninguno de sus datos hasta que una herramienta confirme que puede hacerlo.`,
     },
 
     whileTools: {
@@ -112,6 +116,11 @@ export const SPANISH: Locale = {
           start: 'Permítame comprobar ese código.',
           delayed: 'Sigo comprobando el código. Gracias por esperar.',
           failed: 'Ahora mismo no pude comprobar el código. ¿Me lo puede leer una vez más?',
+        },
+        searchKnowledge: {
+          start: 'Permítame buscarlo en nuestros artículos de ayuda.',
+          delayed: 'Sigo buscando en nuestros artículos de ayuda. Gracias por esperar.',
+          failed: `Ahora mismo no pude buscar en nuestros artículos de ayuda. ${OFFER_COLLEAGUE}`,
         },
       },
       other: {
@@ -282,6 +291,34 @@ export const SPANISH: Locale = {
       unavailable: 'En este momento no es posible transferir llamadas en esta línea.',
       fallback:
         'Nuestro asistente no puede atender su llamada ahora mismo, así que le comunico con un compañero. Por favor, no cuelgue.',
+      warmBriefing: ({ firstName, assurance, casesOpened }) => {
+        const who =
+          assurance === 'verified'
+            ? `${firstName ?? 'un cliente'} en la línea, que confirmó su identidad con un código`
+            : assurance === 'recognised'
+              ? `${firstName ?? 'un cliente'} en la línea, reconocido por su número de teléfono pero sin verificar`
+              : 'una persona en la línea a quien no pudimos identificar';
+        const cases =
+          casesOpened.length === 0
+            ? 'No se abrió ningún caso en esta llamada.'
+            : casesOpened.length === 1
+              ? `Abrió el caso ${digits(casesOpened[0])} en esta llamada.`
+              : `Abrió los casos ${list(casesOpened.map(digits))} en esta llamada.`;
+        return `Hola, le habla el asistente de soporte con una transferencia. Tengo a ${who}. ${cases} Le comunico ahora.`;
+      },
+      warmSummaryInstructions:
+        'Usted informa a un agente de soporte que está a punto de atender una llamada. En dos o tres frases cortas, en español, diga quién llama (solo el nombre, y si se verificó su identidad), qué necesita y qué se hizo ya, con los números de caso leídos dígito por dígito. Nunca incluya números de teléfono, direcciones de correo, códigos ni números de tarjeta. Responda solo con el resumen.',
+      warmNotAnswered:
+        'Lo siento, ninguno de mis compañeros pudo atender la llamada ahora mismo. Sigo aquí: ¿hay algo más en lo que pueda ayudarle?',
+    },
+
+    knowledge: {
+      answer: (title, snippet) => `Según nuestro artículo de ayuda "${title}": ${snippet}`,
+      noAnswer:
+        'No encontré una respuesta a eso en nuestros artículos de ayuda. Puedo abrirle un caso o comunicarle con un compañero.',
+      unavailable: `Ahora mismo no puedo consultar nuestros artículos de ayuda. ${OFFER_COLLEAGUE}`,
+      prompt:
+        'Para una pregunta sobre cómo hacer algo, use la herramienta searchKnowledge y responda solo con lo que devuelva; si no encuentra nada, dígalo y ofrezca abrir un caso o comunicarle con un compañero.',
     },
 
     // Written text: digits stay digits.

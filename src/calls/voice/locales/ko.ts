@@ -10,6 +10,8 @@ import type { Locale } from '../sentences';
  * written as digits, a Korean voice reads "1027" as 천이십칠 and may pick native or English words for single
  * digits; written as Hangul words, every voice says 공 공 일 공 이 칠.
  */
+const list = (words: string[]): string =>
+  words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} 및 ${words[words.length - 1]}`;
 const digits = (value: string): string =>
   value
     .split('')
@@ -51,6 +53,7 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 export const KOREAN: Locale = {
+  knowledgeLanguage: 'ko',
   // Deepgram's nova-2 transcribes Korean (`ko` in the transcriber's language enum); Azure's Korean neural voice.
   speech: {
     voice: { provider: 'azure', voiceId: 'ko-KR-SunHiNeural' },
@@ -58,8 +61,7 @@ export const KOREAN: Locale = {
   },
   sentences: {
     digits,
-    list: (words) =>
-      words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} 및 ${words[words.length - 1]}`,
+    list,
     defaultCompanyName: '고객센터',
 
     assistant: {
@@ -89,6 +91,8 @@ export const KOREAN: Locale = {
       goodbye: (company) => `${company}에 전화해 주셔서 감사합니다. 안녕히 계세요.`,
       verificationPrompt:
         '도구가 먼저 발신자 본인 확인이 필요하다고 하면, 계정에 등록된 전화번호로 코드를 문자로 보내 드리겠다고 제안하세요. 발신자가 동의하면 sendVerificationCode를 사용하고, 발신자가 읽어 준 숫자를 verifyCaller에 전달하세요. 확인되면 요청을 다시 시도하세요. 코드를 직접 소리 내어 읽지 말고, 발신자가 알려 준 번호로는 절대 코드를 보내지 마세요.',
+      lateRecognised: (firstName) =>
+        `업데이트: 발신자는 아마 ${firstName}님입니다. 전화번호로 확인했지만 전화번호는 누구나 위조할 수 있습니다. 자연스러운 때에 이름으로 인사해도 되지만, 도구가 허용하기 전에는 고객님의 기록을 하나도 알려 주지 마세요.`,
     },
 
     whileTools: {
@@ -122,6 +126,11 @@ export const KOREAN: Locale = {
           start: '코드를 확인하겠습니다.',
           delayed: '아직 코드를 확인하고 있습니다. 잠시만 기다려 주세요.',
           failed: '지금은 코드를 확인하지 못했습니다. 한 번 더 읽어 주시겠어요?',
+        },
+        searchKnowledge: {
+          start: '도움말 문서에서 찾아보겠습니다.',
+          delayed: '아직 도움말 문서를 찾고 있습니다. 잠시만 기다려 주세요.',
+          failed: `지금은 도움말 문서를 검색하지 못했습니다. ${OFFER_COLLEAGUE}`,
         },
       },
       other: {
@@ -288,6 +297,32 @@ export const KOREAN: Locale = {
       unavailable: '지금은 이 전화에서 상담원 연결을 할 수 없습니다.',
       fallback:
         '지금은 자동 상담이 전화를 받을 수 없어 상담원에게 연결해 드리겠습니다. 끊지 말고 기다려 주세요.',
+      warmBriefing: ({ firstName, assurance, casesOpened }) => {
+        const who =
+          assurance === 'verified'
+            ? `${firstName ?? '고객'}님이며, 인증 코드로 본인 확인을 마쳤습니다`
+            : assurance === 'recognised'
+              ? `${firstName ?? '고객'}님이며, 전화번호로 확인했지만 본인 인증은 하지 않았습니다`
+              : '신원을 확인하지 못한 분입니다';
+        const cases =
+          casesOpened.length === 0
+            ? '이번 통화에서 접수된 문의는 없습니다.'
+            : `이번 통화에서 접수 번호 ${list(casesOpened.map(digits))} 번이 접수되었습니다.`;
+        return `안녕하세요, 자동 상담에서 전화를 연결해 드립니다. 연결할 발신자는 ${who}. ${cases} 지금 연결하겠습니다.`;
+      },
+      warmSummaryInstructions:
+        '곧 통화를 넘겨받을 상담원에게 브리핑을 합니다. 한국어로 두세 문장만, 발신자가 누구인지(이름만, 본인 인증 여부 포함), 무엇이 필요한지, 이미 처리된 내용(접수 번호는 한 자리씩)을 말하세요. 전화번호, 이메일 주소, 인증 코드, 카드 번호는 절대 넣지 마세요. 브리핑만 답하세요.',
+      warmNotAnswered:
+        '죄송합니다. 지금은 상담원이 전화를 받을 수 없습니다. 저는 계속 통화 중입니다. 다른 도와드릴 일이 있을까요?',
+    },
+
+    knowledge: {
+      answer: (title, snippet) => `도움말 문서 "${title}"의 내용입니다. ${snippet}`,
+      noAnswer:
+        '도움말 문서에서 그에 대한 답을 찾지 못했습니다. 문의를 접수해 드리거나 상담원에게 연결해 드릴 수 있습니다.',
+      unavailable: `지금은 도움말 문서를 찾아볼 수 없습니다. ${OFFER_COLLEAGUE}`,
+      prompt:
+        '사용 방법에 관한 질문에는 searchKnowledge 도구를 사용하고, 도구가 돌려준 내용만으로 답하세요. 찾은 것이 없으면 그렇다고 말하고 문의 접수나 상담원 연결을 제안하세요.',
     },
 
     // Written text: digits stay digits.

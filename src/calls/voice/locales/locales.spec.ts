@@ -15,6 +15,11 @@ const SAMPLES: Record<string, unknown[]> = {
   'assistant.greetKnown': ['Jane', 'Acme', 2],
   'assistant.greetUnknown': ['Acme'],
   'assistant.goodbye': ['Acme'],
+  'assistant.lateRecognised': ['Jane'],
+  'transfer.warmBriefing': [
+    { firstName: 'Jane', assurance: 'verified', casesOpened: ['00001027', '00001028'] },
+  ],
+  'knowledge.answer': ['Reset your portal password', 'Open the sign-in page and choose Forgot password.'],
   'questions.generic': ['postalCode'],
   'cases.status': [{ caseNumber: '00001027', status: 'Working', subject: 'Router' } satisfies SpokenCase],
   'cases.someOpen': [3],
