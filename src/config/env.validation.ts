@@ -5,7 +5,7 @@ import { SalesforceEnvironment } from '../salesforce/salesforce.config';
 import { StoreEnvironment } from '../store/store.config';
 import { TwilioEnvironment } from '../twilio/twilio.config';
 import { VapiEnvironment, vapiStartupProblems } from '../vapi/vapi.config';
-import { AppEnvironment } from './app.config';
+import { AppEnvironment, appStartupProblems } from './app.config';
 import { ConfigValidationError, Environment, loadEnvironment } from './config.util';
 
 /** Every module's env schema: start-up checks them all at once so one run lists every problem. */
@@ -36,6 +36,8 @@ export function validateEnvironment(env: Environment): Environment {
   }
   const vapi = validOrUndefined(VapiEnvironment, env);
   if (vapi) problems.push(...vapiStartupProblems(vapi));
+  const app = validOrUndefined(AppEnvironment, env);
+  if (app) problems.push(...appStartupProblems(app));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
 }

@@ -39,7 +39,9 @@ export class WebhookMetrics {
       if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
         const outcome =
           reply.statusCode === 401 ? 'rejected' : reply.statusCode === 413 ? 'too_large' : 'malformed';
-        this.observe(messageTypeLabel(request.body), outcome, reply.elapsedTime);
+        // A refused signature means the body was never parsed (see configure-app.ts): its type is unknown.
+        const type = outcome === 'rejected' ? 'unverified' : messageTypeLabel(request.body);
+        this.observe(type, outcome, reply.elapsedTime);
       }
       done();
     });
