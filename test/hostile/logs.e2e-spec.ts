@@ -1,4 +1,5 @@
 import { RunningApp, startApp, TEST_ADMIN_API_KEY } from '../support/app-harness';
+import { eventually } from '../support/call-harness';
 import { ProbeTool } from '../support/probe-tool';
 import { parseStrictJson } from '../support/strict-json';
 import {
@@ -56,6 +57,20 @@ describe('log lines', () => {
     expect(written.some((line) => line.includes('"assistant_hang"'))).toBe(true);
     expect(withCallId.length).toBeGreaterThan(2);
     for (const line of written) expect(() => parseStrictJson(line)).not.toThrow();
+  });
+
+  it('should write a line per delivery attempt with its id, kind, attempt number and call', async () => {
+    const call = { id: 'call-delivery-line' };
+    await postWebhook(running.url, endOfCallReportMessage(call, { transcript: 'User: hi', summary: 'Hi' }));
+
+    // Salesforce is unreachable here, so the call log's first attempt fails and is retried.
+    const line = await eventually(() =>
+      running.logs.lines
+        .map((text) => JSON.parse(text) as LogLine)
+        .find((entry) => entry.event === 'delivery_attempt' && entry.callId === call.id),
+    );
+    expect(line).toMatchObject({ kind: expect.any(String), attempt: 1, outcome: 'retry' });
+    expect(typeof line.deliveryId).toBe('number');
   });
 
   it('should write one line per tool call with tool, outcome and duration, and without the arguments', async () => {
