@@ -211,7 +211,8 @@ export class DeliveryExecutor {
     switch (attempt.type) {
       case 'succeeded':
       case 'skipped':
-        this.logger.log({ event: 'delivery_attempt', outcome: attempt.type, ...log }, 'delivery attempt');
+        // Debug: a healthy outbox delivers thousands of rows an hour; the failures are what operators read.
+        this.logger.debug({ event: 'delivery_attempt', outcome: attempt.type, ...log }, 'delivery attempt');
         return;
       case 'retry':
       case 'dead':
