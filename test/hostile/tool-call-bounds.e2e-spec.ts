@@ -40,6 +40,7 @@ describe('bounds on the tool calls of one message', () => {
       VAPI_MAX_TOOL_CALLS_PER_MESSAGE: String(MAX_PER_MESSAGE),
       VAPI_TOOL_CONCURRENCY: '4',
       TOOL_DEADLINE_MS: String(DEADLINE_MS),
+      TOOL_WRITE_BUDGET_MS: '1000',
       SALESFORCE_REQUEST_TIMEOUT_MS: String(SALESFORCE_TIMEOUT_MS),
     });
   });

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { VAPI_MESSAGE_TYPES, VapiMessageType } from '../../src/vapi/vapi-message-types';
+import type { Dialect } from '../../src/store/database.factory';
 import { RunningApp, startApp } from '../support/app-harness';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { vapiSchemaErrors } from '../support/vapi-openapi';
 import {
   assistantRequestMessage,
@@ -18,10 +20,10 @@ import { postWebhook, WebhookReply } from '../support/webhook-client';
  * Property-based fuzzing of the signed webhook: a real-shaped message of every type, then random mutations
  * (fields replaced by any JSON value, removed, ids and arguments garbled). Whatever arrives, the service never
  * answers 5xx, keeps answering, and answers in the shape VAPI expects for the type (or 400 for a broken
- * envelope). CI-sized: FUZZ_RUNS raises the count for a longer local run.
+ * envelope). CI-sized, on each database: FUZZ_RUNS raises the count for a longer local run.
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 75);
 const TOOLS = [
   'createSalesforceCase',
   'lookupCase',
@@ -144,12 +146,22 @@ function shapeProblems(type: unknown, reply: WebhookReply): string[] {
   return Object.keys(reply.body).length === 0 ? [] : ['acknowledgement is not {}'];
 }
 
-describe('fuzzed signed webhook messages', () => {
+describe.each<Dialect>(['sqlite', 'postgres'])('fuzzed signed webhook messages on %s', (dialect) => {
   let running: RunningApp;
+  let database: TestDatabase;
   beforeAll(async () => {
-    running = await startApp({ CALLER_LOOKUP_BUDGET_MS: '200', TOOL_DEADLINE_MS: '2000' });
+    database = await createTestDatabase(dialect);
+    running = await startApp({
+      DATABASE_URL: database.url,
+      CALLER_LOOKUP_BUDGET_MS: '200',
+      TOOL_DEADLINE_MS: '2000',
+      TOOL_WRITE_BUDGET_MS: '1000',
+    });
   });
-  afterAll(() => running.close());
+  afterAll(async () => {
+    await running.close();
+    await database.drop();
+  });
 
   it('should never answer 5xx and always answer in the shape of the message type', async () => {
     let sequence = 0;
