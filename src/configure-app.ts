@@ -1,13 +1,17 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyHttpOptions } from 'fastify';
+import type { Server, ServerOptions } from 'node:http';
+import { parse as parseForm } from 'node:querystring';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { appConfig, AppConfig } from './config/app.config';
 import { validateProcessEnvironment } from './config/env.validation';
 import { vapiConfig } from './vapi/vapi.config';
-import { WebhookMetrics } from './vapi/webhook-metrics';
+import { WEBHOOK_PATHS, WebhookMetrics } from './vapi/webhook-metrics';
+import { listenOperatorPort, separateOperatorPort } from './common/operator-port';
 import { BootstrapLogger, createBootstrapLogger } from './common/bootstrap-logger';
 import type { Logger as PinoInstance } from 'pino';
 
@@ -22,9 +26,11 @@ export async function createApp({
   const bodyLimit = vapiConfig().bodyLimitBytes;
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(options),
-    new FastifyAdapter({ trustProxy: true, bodyLimit }),
+    new FastifyAdapter(fastifyOptions(appConfig(), bodyLimit)),
     {
       rawBody: true,
+      // configureApp registers the parsers: webhook bodies stay bytes until their signature is checked.
+      bodyParser: false,
       bufferLogs: true,
       abortOnError: false,
       // Lines written before configureApp installs the app's logger (and any failure to create the app) are
@@ -34,6 +40,59 @@ export async function createApp({
   );
   configureApp(app);
   return app;
+}
+
+/** The timeouts of a listener: slow or silent clients are cut off instead of holding a socket forever. */
+function httpServerOptions(config: AppConfig): ServerOptions {
+  return {
+    requestTimeout: config.http.requestTimeoutMs,
+    headersTimeout: config.http.headersTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // How often Node checks the two timeouts above (default 30 s, which would let a trickle run on).
+    connectionsCheckingInterval: 1_000,
+  };
+}
+
+function fastifyOptions(config: AppConfig, bodyLimit: number): FastifyHttpOptions<Server> {
+  return {
+    bodyLimit,
+    // X-Forwarded-For only from the configured proxies: otherwise anyone could choose their client address.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    http: httpServerOptions(config),
+  };
+}
+
+/**
+ * JSON and form bodies, with the raw bytes kept (signatures are checked over them). A webhook body is not
+ * parsed here at all: its signature is checked first (VapiSignatureGuard), then the spoken-fallback
+ * interceptor parses it, so an unsigned body costs no JSON parsing before its 401.
+ */
+function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit }, (request, body, done) => {
+    if (WEBHOOK_PATHS.has((request.url ?? '').split('?')[0])) return done(null, undefined);
+    // Fastify's own parser (prototype poisoning refused); it calls `done` itself.
+    void parseJson(request, body.toString('utf8'), done);
+  });
+  app.useBodyParser<Server>('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) => {
+    done(null, parseForm(body.toString('utf8')));
+  });
+}
+
+/**
+ * Listens on PORT and, when ADMIN_PORT is set, on ADMIN_PORT for the operator endpoints; main.ts and the
+ * end-to-end tests both start the app with it.
+ */
+export async function listenApp(
+  app: NestFastifyApplication,
+  options: { port: number; host: string; backlog?: number },
+): Promise<void> {
+  await app.listen(options);
+  await listenOperatorPort(app.getHttpAdapter().getInstance(), options.host);
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -60,8 +119,15 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
  */
 export function configureApp(app: NestFastifyApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
+  const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(app.get(Logger));
-  app.get(WebhookMetrics).attach(app.getHttpAdapter().getInstance());
+  registerBodyParsers(app, vapiConfig().bodyLimitBytes);
+  if (config.adminPort !== undefined) {
+    separateOperatorPort(fastify, config.adminPort, httpServerOptions(config)).setTimeout(
+      config.http.idleTimeoutMs,
+    );
+  }
+  app.get(WebhookMetrics).attach(fastify);
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   if (config.docsEnabled) {
     SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createBootstrapLogger } from './common/bootstrap-logger';
-import { createApp } from './configure-app';
+import { createApp, listenApp } from './configure-app';
 import { appConfig, AppConfig } from './config/app.config';
 import { ConfigValidationError } from './config/config.util';
 
@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   }
   // A burst of new calls opens many connections at once; Node's default accept queue (511) overflowed in the
   // 3,000-call bench, and each overflow costs the caller a TCP SYN retry (1-3 s). The kernel caps it at somaxconn.
-  await app.listen({ port: config.port, host: '0.0.0.0', backlog: 4096 });
+  await listenApp(app, { port: config.port, host: '0.0.0.0', backlog: 4096 });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -302,7 +302,7 @@ describe('VAPI webhook (e2e)', () => {
         toolCallsMessage(call, [probeCall('tc-metrics', { accountNumber: 'M', behaviour: 'throw' })]),
       );
       const metrics = await (await fetch(`${running.url}/metrics`)).text();
-      expect(metrics).toMatch(/vapi_webhook_requests_total\{type="status-update",outcome="rejected"\} 1\b/);
+      expect(metrics).toMatch(/vapi_webhook_requests_total\{type="unverified",outcome="rejected"\} 1\b/);
       expect(metrics).toMatch(/vapi_webhook_requests_total\{type="status-update",outcome="ok"\} \d+/);
       expect(metrics).toMatch(
         /vapi_webhook_duration_seconds_bucket\{le="[0-9.]+",type="tool-calls",outcome="ok"\}/,

@@ -10,7 +10,8 @@ export function OperatorController(): ClassDecorator {
     ApiSecurity('admin-api-key'),
     ApiUnauthorizedResponse({ description: 'Missing or wrong API key' }),
     ApiTooManyRequestsResponse({ description: 'Operator rate limit exceeded' }),
-    UseGuards(AdminApiKeyGuard, ThrottlerGuard),
+    // The limiter first: wrong keys count too, so a key cannot be guessed at full speed.
+    UseGuards(ThrottlerGuard, AdminApiKeyGuard),
     Controller('admin'),
   );
 }

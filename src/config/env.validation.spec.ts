@@ -120,6 +120,28 @@ describe('validateEnvironment', () => {
     );
   });
 
+  it('should refuse a tool deadline at or above VAPI’s 20 s tool timeout less a second', () => {
+    expect(problemsOf({ ...valid, TOOL_DEADLINE_MS: '19000' })).toEqual([]);
+    expect(problemsOf({ ...valid, TOOL_DEADLINE_MS: '19001' }).map((p) => p.split(':')[0])).toEqual([
+      'TOOL_DEADLINE_MS',
+    ]);
+  });
+
+  it('should refuse a tool write budget that is not below the tool deadline', () => {
+    const problems = problemsOf({ ...valid, TOOL_DEADLINE_MS: '5000', TOOL_WRITE_BUDGET_MS: '5000' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['TOOL_WRITE_BUDGET_MS']);
+  });
+
+  it('should refuse an ADMIN_PORT equal to PORT and malformed TRUSTED_PROXIES', () => {
+    expect(problemsOf({ ...valid, PORT: '3000', ADMIN_PORT: '3000' }).map((p) => p.split(':')[0])).toEqual([
+      'ADMIN_PORT',
+    ]);
+    expect(problemsOf({ ...valid, TRUSTED_PROXIES: '10.0.0.0/8, loopback' })).toEqual([]);
+    expect(problemsOf({ ...valid, TRUSTED_PROXIES: 'everyone' }).map((p) => p.split(':')[0])).toEqual([
+      'TRUSTED_PROXIES',
+    ]);
+  });
+
   it('should accept VERIFY_BEFORE naming tools of the catalogue (or none), and refuse any other name', () => {
     expect(problemsOf({ ...valid, VERIFY_BEFORE: 'updateContact, addCaseComment' })).toEqual([]);
     expect(problemsOf({ ...valid, VERIFY_BEFORE: 'none' })).toEqual([]);

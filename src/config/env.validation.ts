@@ -5,7 +5,7 @@ import { SalesforceEnvironment } from '../salesforce/salesforce.config';
 import { StoreEnvironment } from '../store/store.config';
 import { TwilioEnvironment } from '../twilio/twilio.config';
 import { VapiEnvironment, vapiStartupProblems } from '../vapi/vapi.config';
-import { AppEnvironment } from './app.config';
+import { AppEnvironment, appStartupProblems } from './app.config';
 import { ConfigValidationError, Environment, loadEnvironment } from './config.util';
 
 /** Every module's env schema: start-up checks them all at once so one run lists every problem. */
@@ -36,8 +36,24 @@ export function validateEnvironment(env: Environment): Environment {
   }
   const vapi = validOrUndefined(VapiEnvironment, env);
   if (vapi) problems.push(...vapiStartupProblems(vapi));
+  const calls = validOrUndefined(CallsEnvironment, env);
+  if (vapi && calls) problems.push(...toolBudgetProblems(vapi, calls));
+  const app = validOrUndefined(AppEnvironment, env);
+  if (app) problems.push(...appStartupProblems(app));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return env;
+}
+
+/**
+ * An inline write gives up waiting at TOOL_WRITE_BUDGET_MS and the caller hears that the outbox will finish it;
+ * a deadline at or before that would answer with the vaguer deadline sentence instead.
+ */
+function toolBudgetProblems(vapi: VapiEnvironment, calls: CallsEnvironment): string[] {
+  return calls.TOOL_WRITE_BUDGET_MS < vapi.TOOL_DEADLINE_MS
+    ? []
+    : [
+        'TOOL_WRITE_BUDGET_MS: must be below TOOL_DEADLINE_MS, so a slow write is answered with its follow-up (writeBudgetBelowDeadline)',
+      ];
 }
 
 function validOrUndefined<T extends object>(schema: ClassConstructor<T>, env: Environment): T | undefined {

@@ -104,6 +104,7 @@ export class DeliveryExecutor {
     const outcomes = new Map<number, DeliveryOutcome<unknown>>();
     for (const attempt of attempts) {
       this.metrics.attempted(attempt.row.kind, attempt.type);
+      this.logAttempt(attempt);
       outcomes.set(attempt.row.seq, outcomeOf(attempt, applied.has(attempt.row.seq)));
     }
     return outcomes;
@@ -196,6 +197,31 @@ export class DeliveryExecutor {
       sent: verdict.maybeSent,
       nextAttemptAt: now + delay,
     };
+  }
+
+  /** One line per attempt, with the delivery's id, kind, attempt number and call (never its payload). */
+  private logAttempt(attempt: AttemptRecord): void {
+    const { row } = attempt;
+    const log = {
+      deliveryId: row.seq,
+      kind: row.kind,
+      attempt: row.attempts,
+      callId: row.call_id ?? undefined,
+    };
+    switch (attempt.type) {
+      case 'succeeded':
+      case 'skipped':
+        // Debug: a healthy outbox delivers thousands of rows an hour; the failures are what operators read.
+        this.logger.debug({ event: 'delivery_attempt', outcome: attempt.type, ...log }, 'delivery attempt');
+        return;
+      case 'retry':
+      case 'dead':
+        this.logger.warn(
+          { event: 'delivery_attempt', outcome: attempt.type, code: attempt.code, ...log },
+          'delivery attempt failed',
+        );
+        return;
+    }
   }
 
   private unknownKind(row: DeliveryRow): AttemptRecord {

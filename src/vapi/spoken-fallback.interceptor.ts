@@ -7,7 +7,23 @@ import { VapiWebhookService } from './vapi-webhook.service';
 import { WebhookMetrics } from './webhook-metrics';
 
 /** A webhook request once the interceptor has read its body: the one parse of the request. */
-export type WebhookRequest = FastifyRequest & { vapiMessage?: ParsedMessage };
+export type WebhookRequest = FastifyRequest & { rawBody?: Buffer; vapiMessage?: ParsedMessage };
+
+/**
+ * The JSON of a webhook body. The body parser leaves webhook bodies as bytes, so that only a request whose
+ * signature the guard has accepted is parsed at all.
+ */
+function readJson(request: WebhookRequest): unknown {
+  if (!request.rawBody) return request.body;
+  try {
+    const json: unknown = JSON.parse(request.rawBody.toString('utf8'));
+    // Kept for the metrics hook, which labels refused requests by their message type.
+    request.body = json;
+    return json;
+  } catch {
+    throw new MalformedEnvelopeException('body is not JSON');
+  }
+}
 
 /**
  * Reads the body into a typed event once (the controller gets it through `@WebhookMessage()`), and is the last
@@ -28,7 +44,7 @@ export class SpokenFallbackInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<WebhookRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const parsed = parseWebhookBody(request.body);
+    const parsed = parseWebhookBody(readJson(request));
     request.vapiMessage = parsed;
     return next.handle().pipe(
       tap(() => this.metrics.answered(parsed.label, 'ok', reply.elapsedTime)),

@@ -19,6 +19,21 @@ const objectAt = (value: unknown): JsonObject => (isObject(value) ? value : {});
 const stringAt = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 
+/**
+ * Longest id or tool name read from a message. VAPI's ids are UUIDs and OpenAI's tool-call ids about 30
+ * characters; a longer one is refused (400) before it reaches the store, the logs or an answer.
+ */
+export const MAX_ID_LENGTH = 256;
+
+/** A string id, refused when longer than {@link MAX_ID_LENGTH}. */
+function idAt(value: unknown, field: string): string | undefined {
+  const id = stringAt(value);
+  if (id !== undefined && id.length > MAX_ID_LENGTH) {
+    throw new MalformedEnvelopeException(`${field} is longer than ${MAX_ID_LENGTH} characters`);
+  }
+  return id;
+}
+
 /** A message as parsed once per request: the typed event, and its type as a bounded metric label. */
 export interface ParsedMessage {
   event: VapiEvent;
@@ -105,9 +120,13 @@ function readLastUserWords(message: JsonObject): string {
 function readCallRef(message: JsonObject): CallRef {
   const call = objectAt(message.call);
   return {
-    callId: stringAt(call.id),
-    customerNumber: stringAt(objectAt(call.customer).number) ?? stringAt(objectAt(message.customer).number),
-    twilioCallSid: stringAt(call.phoneCallProviderId) ?? stringAt(objectAt(call.transport).callSid),
+    callId: idAt(call.id, 'call.id'),
+    customerNumber:
+      idAt(objectAt(call.customer).number, 'customer.number') ??
+      idAt(objectAt(message.customer).number, 'customer.number'),
+    twilioCallSid:
+      idAt(call.phoneCallProviderId, 'call.phoneCallProviderId') ??
+      idAt(objectAt(call.transport).callSid, 'call.transport.callSid'),
     controlUrl: stringAt(objectAt(call.monitor).controlUrl),
   };
 }
@@ -130,8 +149,8 @@ function readArguments(raw: unknown): { args: JsonObject; error?: string } {
 function normaliseOne(entry: unknown): ToolCallRequest | undefined {
   if (!isObject(entry)) return undefined;
   const fn = objectAt(entry.function);
-  const id = stringAt(entry.id) ?? stringAt(entry.toolCallId);
-  const name = stringAt(fn.name) ?? stringAt(entry.name);
+  const id = idAt(entry.id, 'toolCallId') ?? idAt(entry.toolCallId, 'toolCallId');
+  const name = idAt(fn.name, 'tool name') ?? idAt(entry.name, 'tool name');
   if (!id) return undefined;
   const { args, error } = readArguments(fn.arguments ?? entry.arguments ?? entry.parameters ?? fn.parameters);
   return { id, name: name ?? '', arguments: args, ...(error ? { argumentsError: error } : {}) };
@@ -170,7 +189,7 @@ function readLegacyFunctionCall(message: JsonObject): ToolCallRequest | undefine
   const { args, error } = readArguments(fn.parameters ?? fn.arguments);
   return {
     id: '',
-    name: stringAt(fn.name) ?? '',
+    name: idAt(fn.name, 'functionCall.name') ?? '',
     arguments: args,
     ...(error ? { argumentsError: error } : {}),
   };

@@ -15,7 +15,16 @@ interface RegisteredTool {
   handler: VapiToolHandler;
 }
 
-export type ToolOutcome = 'ok' | 'invalid_arguments' | 'unknown_tool' | 'failed' | 'repeated';
+export type ToolOutcome =
+  | 'ok'
+  | 'invalid_arguments'
+  | 'unknown_tool'
+  | 'failed'
+  | 'repeated'
+  /** Beyond the per-message limit: answered without running. */
+  | 'over_limit'
+  /** Still running at the message's deadline: answered with a fallback, the tool goes on. */
+  | 'deadline';
 export interface ToolRun {
   result: ToolCallResult;
   outcome: ToolOutcome;
@@ -63,6 +72,19 @@ export class VapiToolRegistry implements OnModuleInit {
   /** The catalogue, in discovery order: what the transient assistant offers the model. */
   definitions(): VapiToolDefinition[] {
     return [...this.tools.values()].map((tool) => tool.definition);
+  }
+
+  /** Whether a tool of this name is registered (tool names come from the payload). */
+  knows(name: string): boolean {
+    return this.tools.has(name);
+  }
+
+  /** The answer to a call the front door does not run (or stopped waiting for), spoken as an error. */
+  refuse(call: ToolCallRequest, code: VapiErrorCode, outcome: 'over_limit' | 'deadline'): ToolRun {
+    return {
+      outcome,
+      result: { toolCallId: call.id, name: call.name, error: toSingleLine(this.voice.frontDoor(code)) },
+    };
   }
 
   /**

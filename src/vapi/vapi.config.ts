@@ -1,6 +1,11 @@
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateIf } from 'class-validator';
 import { commaList, EnvFlag, EnvInt, EnvSecret, loadEnvironment } from '../config/config.util';
+import { TOOL_TIMEOUT_SECONDS } from './assistant-definition.builder';
+
+/** The deadline leaves VAPI's tool timeout at least this much time for the answer to travel back. */
+const TOOL_DEADLINE_MARGIN_MS = 1_000;
+export const MAX_TOOL_DEADLINE_MS = TOOL_TIMEOUT_SECONDS * 1000 - TOOL_DEADLINE_MARGIN_MS;
 
 export const VAPI_AUTH_MODES = ['hmac', 'secret', 'bearer', 'signature'] as const;
 export type VapiAuthMode = (typeof VAPI_AUTH_MODES)[number];
@@ -65,6 +70,25 @@ export class VapiEnvironment {
   /** Body limit for webhook requests; end-of-call reports carry the whole conversation. */
   @EnvInt({ min: 1_048_576 })
   VAPI_BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
+
+  /**
+   * Tool calls of one `tool-calls` message that are run; each one beyond is answered with an error sentence
+   * without running. A real turn asks for one or two tools; a message with thousands is hostile or broken.
+   */
+  @EnvInt({ min: 1, max: 1000 })
+  VAPI_MAX_TOOL_CALLS_PER_MESSAGE: number = 16;
+
+  /** How many tool calls of one message run at the same time. */
+  @EnvInt({ min: 1, max: 64 })
+  VAPI_TOOL_CONCURRENCY: number = 4;
+
+  /**
+   * Time from a message's arrival after which a tool call still running is answered with a spoken fallback
+   * (the tool goes on; a write it accepted is finished by the outbox). Below VAPI's tool timeout, which our
+   * transient assistant sets to 20 s (`server.timeoutSeconds`), so the caller hears our sentence, not VAPI's.
+   */
+  @EnvInt({ min: 100, max: MAX_TOOL_DEADLINE_MS })
+  TOOL_DEADLINE_MS: number = 15_000;
 
   /**
    * The VAPI credential (HMAC or bearer) that signs VAPI's requests to us, put on the transient assistant's
@@ -159,6 +183,11 @@ export const vapiConfig = registerAs('vapi', () => {
     assistantId: env.VAPI_ASSISTANT_ID,
     bodyLimitBytes: env.VAPI_BODY_LIMIT_BYTES,
     serverCredentialId: env.VAPI_SERVER_CREDENTIAL_ID,
+    toolBounds: {
+      maxCallsPerMessage: env.VAPI_MAX_TOOL_CALLS_PER_MESSAGE,
+      concurrency: env.VAPI_TOOL_CONCURRENCY,
+      deadlineMs: env.TOOL_DEADLINE_MS,
+    },
     assistant: {
       modelProvider: env.ASSISTANT_MODEL_PROVIDER,
       model: env.ASSISTANT_MODEL,

@@ -6,12 +6,12 @@ import { messageTypeLabel } from './vapi-message.parser';
 
 export const WEBHOOK_PATHS = new Set(['/vapi/webhook', '/webhook/vapi']);
 
-export type WebhookOutcome = 'ok' | 'fallback' | 'malformed' | 'rejected' | 'too_large';
+export type WebhookOutcome = 'ok' | 'fallback' | 'malformed' | 'rejected' | 'too_large' | 'error';
 
 /**
  * Webhook requests and latency by message type and outcome. Answered requests are recorded by the
  * spoken-fallback interceptor, which knows the outcome; requests refused before a handler ran (signature 401,
- * body-limit 413, malformed 400) are recorded from Fastify's onResponse hook.
+ * body-limit 413, malformed 400) and any 5xx are recorded from Fastify's onResponse hook.
  */
 @Injectable()
 export class WebhookMetrics {
@@ -37,9 +37,17 @@ export class WebhookMetrics {
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
-        const outcome =
-          reply.statusCode === 401 ? 'rejected' : reply.statusCode === 413 ? 'too_large' : 'malformed';
-        this.observe(messageTypeLabel(request.body), outcome, reply.elapsedTime);
+        const outcome: WebhookOutcome =
+          reply.statusCode >= 500
+            ? 'error'
+            : reply.statusCode === 401
+              ? 'rejected'
+              : reply.statusCode === 413
+                ? 'too_large'
+                : 'malformed';
+        // A refused signature means the body was never parsed (see configure-app.ts): its type is unknown.
+        const type = outcome === 'rejected' ? 'unverified' : messageTypeLabel(request.body);
+        this.observe(type, outcome, reply.elapsedTime);
       }
       done();
     });

@@ -7,7 +7,7 @@ import type { Provider } from '@nestjs/common';
 // nestjs-pino keeps the logger for lines written outside a request in module state, set by the first app of
 // the process; without a reset every later app's such lines would go to the first app's capture.
 import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
-import { createApp } from '../../src/configure-app';
+import { createApp, listenApp } from '../../src/configure-app';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 export const TEST_ADMIN_API_KEY = 'test-admin-api-key-0123456789';
@@ -68,7 +68,7 @@ export async function startApp(
   __resetOutOfContextForTests();
   try {
     const app = await createApp({ logStream: logs, extraProviders: options.extraProviders });
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    await listenApp(app, { port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : 0;
     return {

@@ -158,6 +158,10 @@ export const ENGLISH: Locale = {
           "I'm sorry, I can't do that on this line. Is there something else I can help with?",
         [VapiErrorCode.INVALID_ARGUMENTS]: "I didn't quite catch that. Could you say it again?",
         [VapiErrorCode.INTERNAL]: `I'm sorry, something went wrong on our side. ${TRY_LATER}`,
+        [VapiErrorCode.TOO_MANY_TOOL_CALLS]:
+          "I'm sorry, that is more than I can do at once. Could we take it one thing at a time?",
+        // The tool may still finish (a write it accepted is kept), so nothing here says it failed or will follow.
+        [VapiErrorCode.TOOL_DEADLINE]: `I'm sorry, our system is slow to answer, so I can't confirm that right now. ${TRY_LATER}`,
       },
     },
 

@@ -176,6 +176,10 @@ export const SPANISH: Locale = {
           'Lo siento, no puedo hacer eso en esta línea. ¿Hay algo más en lo que le pueda ayudar?',
         [VapiErrorCode.INVALID_ARGUMENTS]: 'No le entendí bien. ¿Podría repetirlo?',
         [VapiErrorCode.INTERNAL]: `Lo siento, algo salió mal de nuestro lado. ${TRY_LATER}`,
+        [VapiErrorCode.TOO_MANY_TOOL_CALLS]:
+          'Lo siento, es más de lo que puedo hacer a la vez. ¿Podemos ir paso a paso?',
+        // The tool may still finish (a write it accepted is kept), so nothing here says it failed or will follow.
+        [VapiErrorCode.TOOL_DEADLINE]: `Lo siento, nuestro sistema tarda en responder, así que ahora mismo no puedo confirmarlo. ${TRY_LATER}`,
       },
     },
 

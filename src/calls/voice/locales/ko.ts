@@ -186,6 +186,10 @@ export const KOREAN: Locale = {
           '죄송합니다. 이 전화에서는 그 일을 처리할 수 없습니다. 다른 도움이 필요하신가요?',
         [VapiErrorCode.INVALID_ARGUMENTS]: '잘 알아듣지 못했습니다. 다시 한 번 말씀해 주시겠어요?',
         [VapiErrorCode.INTERNAL]: `죄송합니다. 저희 쪽에 문제가 생겼습니다. ${TRY_LATER}`,
+        [VapiErrorCode.TOO_MANY_TOOL_CALLS]:
+          '죄송합니다. 한 번에 처리하기에는 요청이 너무 많습니다. 하나씩 차례로 말씀해 주시겠어요?',
+        // The tool may still finish (a write it accepted is kept), so nothing here says it failed or will follow.
+        [VapiErrorCode.TOOL_DEADLINE]: `죄송합니다. 시스템 응답이 늦어 지금은 확인해 드릴 수 없습니다. ${TRY_LATER}`,
       },
     },
 
