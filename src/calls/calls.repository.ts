@@ -222,10 +222,11 @@ export class CallsRepository {
     return rows.map(toState);
   }
 
-  async findToolResult(toolCallId: string): Promise<ToolCallResult | undefined> {
+  async findToolResult(toolCallId: string, callId: string | undefined): Promise<ToolCallResult | undefined> {
     const row = await this.db
       .selectFrom('tool_results')
       .selectAll()
+      .where('call_id', '=', callId ?? '')
       .where('tool_call_id', '=', toolCallId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -242,13 +243,13 @@ export class CallsRepository {
       .insertInto('tool_results')
       .values({
         tool_call_id: result.toolCallId,
-        call_id: callId ?? null,
+        call_id: callId ?? '',
         tool_name: result.name,
         result: result.error ?? result.result ?? '',
         is_error: result.error !== undefined ? 1 : 0,
         created_at: now,
       })
-      .onConflict((conflict) => conflict.column('tool_call_id').doNothing())
+      .onConflict((conflict) => conflict.columns(['call_id', 'tool_call_id']).doNothing())
       .execute();
   }
 }

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
@@ -6,6 +7,8 @@ import { DatabaseSchema } from './database.types';
 import { migrateToLatest } from './migrations';
 import { StoreLocation } from './store.config';
 import { loadSqliteDriver } from './sqlite-driver';
+import { storeErrorCodeOf } from './store.errors';
+import { TextSanitizerPlugin } from './text-sanitizer.plugin';
 
 export type Database = Kysely<DatabaseSchema>;
 export type Dialect = StoreLocation['dialect'];
@@ -35,7 +38,10 @@ export function openDatabase(location: StoreLocation, options: DatabaseOptions =
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       sqlite.pragma('foreign_keys = ON');
-      return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+      return new Kysely<DatabaseSchema>({
+        dialect: new SqliteDialect({ database: sqlite }),
+        plugins: [new TextSanitizerPlugin()],
+      });
     }
     case 'postgres': {
       const pool = new Pool({
@@ -51,9 +57,36 @@ export function openDatabase(location: StoreLocation, options: DatabaseOptions =
                 ) => unknown)) as typeof pgTypes.getTypeParser,
         },
       });
-      return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+      watchConnections(pool);
+      return new Kysely<DatabaseSchema>({
+        dialect: new PostgresDialect({ pool }),
+        plugins: [new TextSanitizerPlugin()],
+      });
     }
   }
+}
+
+/**
+ * A pooled connection that the server drops (restart, failover, `pg_terminate_backend`, an idle reaper) makes
+ * `pg` emit 'error' on its client and on the pool; without a listener Node ends the process ("Unhandled 'error'
+ * event"). The pool discards such a client by itself and opens a new connection for the next query, so
+ * reconnecting needs nothing more: queries that were running fail (their callers answer 5xx or retry later, see
+ * docs/operations.md) and the next ones get a fresh connection. Logged once per lost connection, by code only.
+ */
+function watchConnections(pool: Pool): void {
+  const logger = new Logger('Database');
+  const lost = (error: Error) =>
+    logger.warn(
+      {
+        event: 'store_connection_lost',
+        code: storeErrorCodeOf(error),
+        pgCode: (error as { code?: string }).code,
+      },
+      'database connection lost; the pool reconnects on the next query',
+    );
+  pool.on('error', lost);
+  // A checked-out client can also emit 'error' between queries; the pool's own listener covers only idle ones.
+  pool.on('connect', (client) => client.on('error', () => undefined));
 }
 
 export function dialectOf<Schema>(db: Kysely<Schema>): Dialect {

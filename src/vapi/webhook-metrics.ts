@@ -6,7 +6,7 @@ import { messageTypeLabel } from './vapi-message.parser';
 
 export const WEBHOOK_PATHS = new Set(['/vapi/webhook', '/webhook/vapi']);
 
-export type WebhookOutcome = 'ok' | 'fallback' | 'malformed' | 'rejected' | 'too_large';
+export type WebhookOutcome = 'ok' | 'fallback' | 'not_stored' | 'malformed' | 'rejected' | 'too_large';
 
 /**
  * Webhook requests and latency by message type and outcome. Answered requests are recorded by the
@@ -36,7 +36,7 @@ export class WebhookMetrics {
 
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
+      if (reply.statusCode >= 400 && reply.statusCode < 500 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
         const outcome =
           reply.statusCode === 401 ? 'rejected' : reply.statusCode === 413 ? 'too_large' : 'malformed';
         this.observe(messageTypeLabel(request.body), outcome, reply.elapsedTime);
@@ -45,7 +45,7 @@ export class WebhookMetrics {
     });
   }
 
-  answered(type: string, outcome: 'ok' | 'fallback', elapsedMs: number): void {
+  answered(type: string, outcome: 'ok' | 'fallback' | 'not_stored', elapsedMs: number): void {
     this.observe(type, outcome, elapsedMs);
   }
 
