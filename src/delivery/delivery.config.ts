@@ -18,10 +18,10 @@ export class DeliveryEnvironment {
   @EnvInt({ min: 1, max: 100 })
   DELIVERY_CONCURRENCY: number = 8;
 
-  /** A claimed row is reclaimed by another worker after this long (crash recovery). Keep it well above the
-   * Salesforce request timeout. */
-  @EnvInt({ min: 5, max: 3600 })
-  DELIVERY_LEASE_SECONDS: number = 120;
+  /** A claimed row is reclaimed by another worker after this long without its lease being renewed: its
+   * worker renews it every third of this while the write runs, so only a dead (or stalled) worker loses it. */
+  @EnvInt({ min: 3, max: 3600 })
+  DELIVERY_LEASE_SECONDS: number = 15;
 
   @EnvInt({ min: 10 })
   DELIVERY_BACKOFF_BASE_MS: number = 1000;

@@ -29,6 +29,9 @@ export class DeliveryExecutor {
   /** Lease owner id of this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Leased rows being worked on now (seq → runs holding it), whose leases the heartbeat renews. */
+  private readonly leased = new Map<number, number>();
+  private heartbeat?: NodeJS.Timeout;
   private readonly outages = new Map<string, { consecutive: number; pausedUntil: number }>();
 
   constructor(
@@ -52,10 +55,61 @@ export class DeliveryExecutor {
 
   /** Runs leased rows and records their outcomes. Tracked so shutdown can wait for it. */
   run(rows: DeliveryRow[], priority: DeliveryPriority): Promise<Map<number, DeliveryOutcome<unknown>>> {
+    for (const row of rows) this.leased.set(row.seq, (this.leased.get(row.seq) ?? 0) + 1);
+    this.startHeartbeat();
     const running = this.runUntracked(rows, priority);
     this.inflight.add(running);
-    void running.finally(() => this.inflight.delete(running)).catch(() => undefined);
+    void running
+      .finally(() => {
+        this.inflight.delete(running);
+        for (const row of rows) {
+          const holders = (this.leased.get(row.seq) ?? 1) - 1;
+          if (holders > 0) this.leased.set(row.seq, holders);
+          else this.leased.delete(row.seq);
+        }
+        if (this.leased.size === 0) this.stopHeartbeat();
+      })
+      .catch(() => undefined);
     return running;
+  }
+
+  /**
+   * Renews the leases of the rows being worked on every third of a lease (DELIVERY_LEASE_SECONDS 15 → every
+   * 5 s), so the lease can be short: a lease that runs out means its worker is dead, and another takes over
+   * within one lease instead of waiting out a worst-case Salesforce call. Two renewals may fail in a row (a
+   * store hiccup) before the lease is lost; a lost lease is harmless but for the time, as the row's next
+   * attempt is checked before it writes (in doubt).
+   */
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(
+      () => void this.renewLeases(),
+      Math.max(1, Math.floor(this.config.leaseMs / 3)),
+    );
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** One heartbeat; exposed for tests that step a fake clock. */
+  async renewLeases(): Promise<number> {
+    try {
+      return await this.repository.renewLeases(
+        this.owner,
+        [...this.leased.keys()],
+        this.clock.now(),
+        this.config.leaseMs,
+      );
+    } catch (error) {
+      this.logger.warn(
+        { event: 'delivery_lease_renewal_failed', code: (error as { code?: unknown }).code },
+        'delivery lease renewal failed',
+      );
+      return 0;
+    }
   }
 
   /** Waits up to `graceMs` for running attempts; true when none is left. */

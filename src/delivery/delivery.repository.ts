@@ -189,6 +189,48 @@ export class DeliveryRepository {
     return applied;
   }
 
+  /**
+   * The lease heartbeat: pushes the leases of rows this owner is still working on to `now + leaseMs`, so a
+   * lease only runs out when its worker died (or its process stalled for a whole lease). Returns the rows renewed.
+   */
+  async renewLeases(owner: string, seqs: number[], now: number, leaseMs: number): Promise<number> {
+    if (seqs.length === 0) return 0;
+    let renewed = 0;
+    for (let start = 0; start < seqs.length; start += RECORD_CHUNK) {
+      const { numUpdatedRows } = await this.db
+        .updateTable('deliveries')
+        .set({ lease_until: now + leaseMs })
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'pending')
+        .where('seq', 'in', seqs.slice(start, start + RECORD_CHUNK))
+        .executeTakeFirst();
+      renewed += Number(numUpdatedRows);
+    }
+    return renewed;
+  }
+
+  /**
+   * Start of a single-process store (SQLite): every lease held by another owner belongs to an earlier life of
+   * this service that was killed, so it is given back at once instead of being waited out. The rows' earlier
+   * attempts count as in doubt at their next claim (they may have reached the target), so they are checked
+   * before they are written again.
+   */
+  async reclaimForeignLeases(owner: string, now: number): Promise<number> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('deliveries')
+      .set({ lease_owner: null, lease_until: null, updated_at: now })
+      .where('status', '=', 'pending')
+      .where('lease_owner', 'is not', null)
+      .where('lease_owner', '!=', owner)
+      .executeTakeFirst();
+    return Number(numUpdatedRows);
+  }
+
+  /** True when only one process can use this store (SQLite): leases of other owners are of dead processes. */
+  get singleProcess(): boolean {
+    return dialectOf(this.db) === 'sqlite';
+  }
+
   /** Gives back this owner's leases (shutdown): the rows become claimable at once, flagged in doubt. */
   async releaseLeases(owner: string, now: number): Promise<number> {
     const { numUpdatedRows } = await this.db

@@ -221,6 +221,46 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryService on %s', (dialect
     expect((await outbox.service.get(record.id))?.status).toBe('succeeded');
   });
 
+  it('should renew the lease of a slow write, so that another worker does not take it over', async () => {
+    let release!: () => void;
+    salesforce.gate = new Promise((resolve) => (release = resolve));
+    const record = await outbox.service.submit(caseInput('tool-1'));
+    expect((await outbox.service.runInline(record, 20)).status).toBe('pending');
+    const other = createDeliveryHarness({ db: store.db, salesforce, sms, clock });
+
+    // Longer than a lease, with the heartbeat beating meanwhile: the row is still this worker's.
+    clock.advance(outbox.config.leaseMs - 1000);
+    expect(await outbox.executor.renewLeases()).toBe(1);
+    clock.advance(2000);
+    expect(await other.worker.drainOnce()).toBe(0);
+
+    release();
+    salesforce.gate = undefined;
+    await outbox.executor.settle(5000);
+    expect(await outbox.executor.renewLeases()).toBe(0);
+    expect(salesforce.writesOf('case')).toHaveLength(1);
+    expect((await outbox.service.get(record.id))?.status).toBe('succeeded');
+  });
+
+  it(`should ${dialect === 'sqlite' ? '' : 'not '}reclaim a killed run's leases at start`, async () => {
+    const record = await outbox.service.submit(caseInput('tool-1'));
+    await outbox.repository.claimDue({
+      owner: 'killed-earlier-run',
+      now: clock.now(),
+      leaseMs: outbox.config.leaseMs,
+      limit: 10,
+      targets: ['salesforce'],
+    });
+
+    // SQLite is one process: the lease is a dead run's. On PostgreSQL it may be a live replica's.
+    expect(await outbox.worker.reclaimAtStart()).toBe(dialect === 'sqlite' ? 1 : 0);
+    await drainUntilIdle(outbox.worker);
+
+    expect((await outbox.service.get(record.id))?.status).toBe(
+      dialect === 'sqlite' ? 'succeeded' : 'pending',
+    );
+  });
+
   it('should send 200 Tasks per Salesforce call and record each result', async () => {
     for (let index = 0; index < 450; index++) await outbox.service.submit(taskInput(`call-${index}`));
 

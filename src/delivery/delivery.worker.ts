@@ -71,7 +71,29 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if (!settled || released > 0) this.logger.warn(`Shutdown released ${released} leased deliveries`);
   }
 
+  /**
+   * On a single-process store (SQLite) the leases left by a killed earlier run of this service are given back
+   * before the first poll, so what it had accepted is delivered within seconds of the restart rather than
+   * after DELIVERY_LEASE_SECONDS. PostgreSQL replicas wait the lease out: a lease there may be a live replica's.
+   */
+  async reclaimAtStart(): Promise<number> {
+    if (!this.repository.singleProcess) return 0;
+    const reclaimed = await this.repository.reclaimForeignLeases(this.executor.owner, this.clock.now());
+    if (reclaimed > 0) {
+      this.logger.warn(
+        { event: 'delivery_leases_reclaimed', count: reclaimed },
+        `Reclaimed ${reclaimed} deliveries leased by an earlier run of this service`,
+      );
+    }
+    return reclaimed;
+  }
+
   private async pollUntilStopped(): Promise<void> {
+    try {
+      await this.reclaimAtStart();
+    } catch (error) {
+      this.logger.error(`Lease reclaim failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+    }
     while (this.running) {
       let claimed = 0;
       try {
