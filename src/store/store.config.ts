@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { IsOptional, Matches } from 'class-validator';
-import { EnvInt, loadEnvironment } from '../config/config.util';
+import { EnvFlag, EnvInt, loadEnvironment } from '../config/config.util';
 
 export type StoreLocation =
   { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; connectionString: string };
@@ -20,6 +20,11 @@ export class StoreEnvironment {
   /** How long a SQLite write waits for another process's lock before failing. */
   @EnvInt({ min: 0, max: 60_000 })
   SQLITE_BUSY_TIMEOUT_MS: number = 5000;
+
+  /** Refuse to start on a store that holds no data yet (missing SQLite file, unmigrated PostgreSQL schema).
+   * Without it a missing SQLite file is still refused when its `.initialized` marker shows it existed. */
+  @EnvFlag()
+  STORE_REQUIRE_EXISTING: boolean = false;
 }
 
 export function parseDatabaseUrl(url: string | undefined): StoreLocation {
@@ -34,6 +39,7 @@ export const storeConfig = registerAs('store', () => {
     location: parseDatabaseUrl(env.DATABASE_URL),
     poolMax: env.DATABASE_POOL_MAX,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+    requireExisting: env.STORE_REQUIRE_EXISTING,
   };
 });
 export type StoreConfig = ReturnType<typeof storeConfig>;
