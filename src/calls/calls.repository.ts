@@ -252,4 +252,45 @@ export class CallsRepository {
       .onConflict((conflict) => conflict.columns(['call_id', 'tool_call_id']).doNothing())
       .execute();
   }
+
+  /**
+   * Retention: deletes up to `limit` calls not touched since `before` whose writes are all finished — a call
+   * with a pending write or a dead letter keeps its row, which the call log Task is built from.
+   */
+  async pruneCalls(before: number, limit: number): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('calls')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('calls as c')
+          .select('c.id')
+          .where('c.updated_at', '<', before)
+          .where((inner) =>
+            inner.not(
+              inner.exists(
+                inner
+                  .selectFrom('deliveries as d')
+                  .select('d.seq')
+                  .whereRef('d.call_id', '=', 'c.id')
+                  .where('d.status', 'in', ['pending', 'dead']),
+              ),
+            ),
+          )
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(numDeletedRows);
+  }
+
+  /**
+   * Retention: deletes the tool answers given before `before`, in one statement — rows are small and indexed
+   * by time, so even a busy week's answers go in a fraction of a second.
+   */
+  async pruneToolResults(before: number): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('tool_results')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(numDeletedRows);
+  }
 }

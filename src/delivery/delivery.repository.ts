@@ -261,6 +261,37 @@ export class DeliveryRepository {
     };
   }
 
+  /** Deletes one dead letter for good (an operator decided it must not be written); 0 when it is not one. */
+  async discardDead(id: string): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('deliveries')
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    return Number(numDeletedRows);
+  }
+
+  /**
+   * Retention: deletes up to `limit` rows that were delivered (succeeded or skipped) before `completedBefore`,
+   * with their payloads (transcripts, case descriptions). Pending rows and dead letters are never pruned. Returns
+   * how many were deleted; callers repeat until fewer than `limit` come back, so no statement holds the write
+   * lock for long.
+   */
+  async pruneDelivered(completedBefore: number, limit: number): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('deliveries')
+      .where('seq', 'in', (eb) =>
+        eb
+          .selectFrom('deliveries')
+          .select('seq')
+          .where('status', 'in', ['succeeded', 'skipped'])
+          .where('completed_at', '<', completedBefore)
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(numDeletedRows);
+  }
+
   /** Puts dead letters back in the queue; an earlier doubt about them is kept. */
   async replay(where: { id: string } | 'all-dead', now: number): Promise<number> {
     const { numUpdatedRows } = await this.db

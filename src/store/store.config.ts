@@ -25,6 +25,15 @@ export class StoreEnvironment {
    * Without it a missing SQLite file is still refused when its `.initialized` marker shows it existed. */
   @EnvFlag()
   STORE_REQUIRE_EXISTING: boolean = false;
+
+  /** Delivered outbox rows (with their payloads: transcripts, descriptions), finished calls and stored tool
+   * answers are deleted this many days after they were last touched. Pending rows and dead letters are kept. */
+  @EnvInt({ min: 1, max: 3650 })
+  STORE_RETENTION_DAYS: number = 7;
+
+  /** How often the retention job runs. */
+  @EnvInt({ min: 1, max: 1440 })
+  STORE_RETENTION_INTERVAL_MINUTES: number = 60;
 }
 
 export function parseDatabaseUrl(url: string | undefined): StoreLocation {
@@ -40,6 +49,8 @@ export const storeConfig = registerAs('store', () => {
     poolMax: env.DATABASE_POOL_MAX,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
     requireExisting: env.STORE_REQUIRE_EXISTING,
+    retentionMs: env.STORE_RETENTION_DAYS * 86_400_000,
+    retentionIntervalMs: env.STORE_RETENTION_INTERVAL_MINUTES * 60_000,
   };
 });
 export type StoreConfig = ReturnType<typeof storeConfig>;
