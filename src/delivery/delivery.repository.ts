@@ -231,6 +231,23 @@ export class DeliveryRepository {
     return dialectOf(this.db) === 'sqlite';
   }
 
+  /**
+   * An outage of `target` ended: its rows that wait (last failure one of `codes`, next attempt later) become due
+   * now instead of sitting out a backoff that grew during the outage. Returns how many.
+   */
+  async wakeWaiting(target: string, codes: string[], now: number): Promise<number> {
+    if (codes.length === 0) return 0;
+    const { numUpdatedRows } = await this.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: now, updated_at: now })
+      .where('status', '=', 'pending')
+      .where('target', '=', target)
+      .where('next_attempt_at', '>', now)
+      .where('last_error_code', 'in', codes)
+      .executeTakeFirst();
+    return Number(numUpdatedRows);
+  }
+
   /** Gives back this owner's leases (shutdown): the rows become claimable at once, flagged in doubt. */
   async releaseLeases(owner: string, now: number): Promise<number> {
     const { numUpdatedRows } = await this.db

@@ -46,6 +46,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    * the outbox while they move a fake clock.
    */
   async drainOnce(): Promise<number> {
+    await this.executor.probeOutages();
     const targets = this.executor.availableTargets();
     const rows = await this.repository.claimDue({
       owner: this.executor.owner,
@@ -55,6 +56,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       targets,
     });
     if (rows.length > 0) await this.executor.run(rows, 'background');
+    else if (this.executor.draining)
+      this.executor.noteBacklogDrained((await this.repository.backlog(this.clock.now())).pending);
     return rows.length;
   }
 

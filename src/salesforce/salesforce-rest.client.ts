@@ -109,6 +109,18 @@ export class SalesforceRestClient extends SalesforceClient {
     return this.callLog.attachTranscript(taskId, title, content, priority);
   }
 
+  async probe(): Promise<void> {
+    await this.gateway.request<unknown>({
+      operation: 'probe',
+      method: 'GET',
+      path: '/limits',
+      priority: 'live',
+      idempotent: true,
+    });
+    // Salesforce answers, but the outbox's requests would still be refused while usage is above the ceiling.
+    this.gateway.assertBackgroundAllowed();
+  }
+
   tokenStatus(): TokenStatus {
     return this.gateway.tokenStatus();
   }
