@@ -17,6 +17,9 @@ import { DeliveryRepository } from './delivery.repository';
  * within a grace period, and gives back the leases of whatever is still running so another replica can take
  * over without waiting for the lease to expire.
  */
+/** The longest pause between polls while the store keeps failing. */
+const POLL_BACKOFF_MAX_MS = 30_000;
+
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
@@ -92,19 +95,29 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async pollUntilStopped(): Promise<void> {
-    try {
-      await this.reclaimAtStart();
-    } catch (error) {
-      this.logger.error(`Lease reclaim failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-    }
+    let reclaimed = false;
+    let failures = 0;
     while (this.running) {
       let claimed = 0;
       try {
+        if (!reclaimed) reclaimed = (await this.reclaimAtStart()) >= 0;
         claimed = await this.drainOnce();
+        if (failures > 0)
+          this.logger.log({ event: 'delivery_poll_recovered', failures }, 'delivery poll works again');
+        failures = 0;
       } catch (error) {
-        this.logger.error(`Delivery poll failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+        failures += 1;
+        this.logger.error(
+          { event: 'delivery_poll_failed', code: (error as { code?: unknown }).code, failures },
+          `Delivery poll failed: ${error instanceof Error ? error.name : 'unknown error'}`,
+        );
       }
-      if (claimed < this.config.batchSize && this.running) await this.pause(this.config.pollIntervalMs);
+      // A store that keeps failing (connection lost, disk full) is polled less and less often, up to every 30 s.
+      const wait =
+        failures > 0
+          ? Math.min(POLL_BACKOFF_MAX_MS, this.config.pollIntervalMs * 2 ** (failures - 1))
+          : this.config.pollIntervalMs;
+      if ((failures > 0 || claimed < this.config.batchSize) && this.running) await this.pause(wait);
     }
   }
 
