@@ -283,23 +283,33 @@ export class DeliveryExecutor {
     const consecutive = (known?.consecutive ?? 0) + 1;
     const pausedUntil =
       now + backoffDelayMs(consecutive, this.config.backoffBaseMs, this.config.backoffMaxMs);
-    if (!known) {
-      this.logger.warn(
-        { event: 'delivery_outage_started', target, code: verdict.code },
-        `${target} is not taking writes; waiting, probing every ${this.config.probeIntervalMs} ms`,
-      );
+    if (known) {
+      // Mutated in place: a probe running meanwhile holds this object and clears its `probing` flag.
+      known.consecutive = consecutive;
+      known.pausedUntil = pausedUntil;
+      known.codes.add(verdict.code);
+      return;
     }
+    this.logger.warn(
+      { event: 'delivery_outage_started', target, code: verdict.code },
+      `${target} is not taking writes; waiting, probing every ${this.config.probeIntervalMs} ms`,
+    );
     this.outages.set(target, {
       consecutive,
       pausedUntil,
-      since: known?.since ?? now,
-      codes: new Set([...(known?.codes ?? []), verdict.code]),
-      nextProbeAt: known?.nextProbeAt ?? now + this.config.probeIntervalMs,
-      probing: known?.probing ?? false,
+      since: now,
+      codes: new Set([verdict.code]),
+      nextProbeAt: now + this.config.probeIntervalMs,
+      probing: false,
     });
   }
 
   private targetAnswered(target: string): void {
+    void this.endOutage(target);
+  }
+
+  /** Ends the target's outage, if any: logs it and wakes the rows that waited; resolves once they are woken. */
+  private async endOutage(target: string): Promise<void> {
     const outage = this.outages.get(target);
     if (!outage) return;
     this.outages.delete(target);
@@ -307,7 +317,7 @@ export class DeliveryExecutor {
     this.recovering.set(target, now);
     const seconds = Math.round((now - outage.since) / 1000);
     // Rows that failed during the outage wait out a backoff that grew meanwhile: make them due now.
-    void this.repository
+    await this.repository
       .wakeWaiting(target, [...outage.codes], now)
       .then((woken) =>
         this.logger.log(
@@ -335,7 +345,8 @@ export class DeliveryExecutor {
       outage.probing = true;
       try {
         await probe();
-        this.targetAnswered(target);
+        // Awaited, so that the poll that follows claims the woken rows.
+        await this.endOutage(target);
       } catch {
         outage.nextProbeAt = this.clock.now() + this.config.probeIntervalMs;
       } finally {

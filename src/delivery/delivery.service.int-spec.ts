@@ -261,6 +261,34 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryService on %s', (dialect
     );
   });
 
+  it('should probe a target in an outage and wake its waiting rows as soon as it answers', async () => {
+    const patient = createDeliveryHarness({
+      db: store.db,
+      salesforce,
+      sms,
+      clock,
+      config: { backoffBaseMs: 10 * MINUTE, backoffMaxMs: 60 * MINUTE, probeIntervalMs: 5000 },
+    });
+    salesforce.down = true;
+    const record = await patient.service.submit(caseInput('tool-1'));
+    await patient.worker.drainOnce();
+    expect((await patient.service.get(record.id))?.lastErrorCode).toBe('UNAVAILABLE');
+
+    clock.advance(5000);
+    await patient.worker.drainOnce();
+    expect(salesforce.probes).toBe(1);
+    salesforce.down = false;
+    clock.advance(4000);
+    await patient.worker.drainOnce();
+    expect(salesforce.probes).toBe(1);
+    clock.advance(1000);
+    // The probe answers: the row, minutes from its next attempt, runs in this very poll.
+    await drainUntilIdle(patient.worker);
+
+    expect(salesforce.probes).toBe(2);
+    expect((await patient.service.get(record.id))?.status).toBe('succeeded');
+  });
+
   it('should send 200 Tasks per Salesforce call and record each result', async () => {
     for (let index = 0; index < 450; index++) await outbox.service.submit(taskInput(`call-${index}`));
 
