@@ -3,6 +3,7 @@ import { useTestDatabase } from '../../test/support/test-database';
 import { DeliveryInput } from './delivery.types';
 import { createDeliveryHarness, DeliveryHarness, drainUntilIdle } from '../../test/support/delivery-harness';
 import { FakeClock } from '../../test/support/fake-clock';
+import { SystemClock } from './clock';
 import { FakeSalesforceClient } from '../../test/support/fake-salesforce.client';
 import { FakeSmsSender } from '../../test/support/fake-sms-sender';
 
@@ -240,6 +241,25 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryService on %s', (dialect
     expect(await outbox.executor.renewLeases()).toBe(0);
     expect(salesforce.writesOf('case')).toHaveLength(1);
     expect((await outbox.service.get(record.id))?.status).toBe('succeeded');
+  });
+
+  it('should keep renewing the lease on its own timer while a write runs', async () => {
+    // Real time: a 300 ms lease, renewed every 100 ms by the executor's heartbeat.
+    const live = { db: store.db, salesforce, sms, clock: new SystemClock(), config: { leaseMs: 300 } };
+    const worker = createDeliveryHarness(live);
+    const other = createDeliveryHarness(live);
+    let release!: () => void;
+    salesforce.gate = new Promise((resolve) => (release = resolve));
+    const record = await worker.service.submit(caseInput('tool-1'));
+    expect((await worker.service.runInline(record, 20)).status).toBe('pending');
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await other.worker.drainOnce()).toBe(0);
+
+    release();
+    salesforce.gate = undefined;
+    await worker.executor.settle(5000);
+    expect(salesforce.writesOf('case')).toHaveLength(1);
   });
 
   it(`should ${dialect === 'sqlite' ? '' : 'not '}reclaim a killed run's leases at start`, async () => {
