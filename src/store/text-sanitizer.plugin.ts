@@ -31,7 +31,7 @@ class NulTransformer extends OperationNodeTransformer {
 
 /**
  * PostgreSQL text cannot hold the NUL character (U+0000): a string with one is refused with "invalid byte
- * sequence" (SQLSTATE 22021), and SQLite's C API truncates some text at it. VAPI payloads are JSON, where
+ * sequence" (SQLSTATE 22021), and SQLite's string functions stop at it. VAPI payloads are JSON, where
  * `\u0000` is legal, so any id, reason or transcript may carry one. Every bound string is stored with NUL
  * replaced by U+FFFD instead, on both dialects, so such a message is stored (and acknowledged) like any other.
  * JSON columns are unaffected: JSON.stringify already writes NUL as the six characters `\u0000`.
