@@ -26,6 +26,15 @@ const projects = [
   },
   { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
 ];
+// - faults: `npm run test:faults` (FAULT_SUITE=1): kill -9, lost database connections, a read-only or full store,
+//   Salesforce outages, hangs, lost responses, limits and revoked tokens, each with a table of figures.
+if (process.env.FAULT_SUITE === '1') {
+  projects.push({
+    ...common,
+    displayName: 'faults',
+    testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+  });
+}
 if (process.env.SALESFORCE_CONTRACT_TEST === '1') {
   projects.push({ ...common, displayName: 'contract', testMatch: ['<rootDir>/src/**/*.contract-spec.ts'] });
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DeliveryService } from '../delivery/delivery.service';
+import { StoreError } from '../store/store.errors';
 import { VapiLiveCallControl } from '../vapi/api/vapi-live-call-control';
 import {
   AssistantPlan,
@@ -35,17 +36,20 @@ class RecordedStatuses {
   private readonly statuses = new Map<string, string>();
   constructor(private readonly capacity: number) {}
 
-  /** True when `status` is news for this call (and remembers it). */
+  /** True when `status` is news for this call. */
   isNew(callId: string, status: string): boolean {
     const known = this.statuses.get(callId);
-    if (known === status || known === 'ended') return false;
+    return known !== status && known !== 'ended';
+  }
+
+  /** Remembers `status` once it is stored: a write that failed must be tried again by VAPI's retry. */
+  remember(callId: string, status: string): void {
     this.statuses.delete(callId);
     this.statuses.set(callId, status);
     if (this.statuses.size > this.capacity) {
       const oldest = this.statuses.keys().next().value;
       if (oldest !== undefined) this.statuses.delete(oldest);
     }
-    return true;
   }
 }
 
@@ -219,7 +223,16 @@ export class CallWorkflowService extends VapiCallHandler {
     }));
   }
 
+  /** Throws a StoreError when what the event tells was not stored: the webhook then answers 503. */
   async record(event: RecordedEvent): Promise<void> {
+    try {
+      await this.recordDurably(event);
+    } catch (error) {
+      throw StoreError.from(error);
+    }
+  }
+
+  private async recordDurably(event: RecordedEvent): Promise<void> {
     const { callId } = event.call;
     if (!callId) return;
     const now = Date.now();
@@ -238,12 +251,14 @@ export class CallWorkflowService extends VapiCallHandler {
           },
           now,
         );
+        this.recorded.remember(callId, status);
         return;
       }
       case 'transcript':
         // Finals prove the call is live; the words themselves arrive whole in the end-of-call report.
         if (event.final && this.recorded.isNew(callId, 'in-progress')) {
           await this.calls.record(callId, { ...base, status: 'in-progress' }, now);
+          this.recorded.remember(callId, 'in-progress');
         }
         return;
       case 'end-of-call-report':

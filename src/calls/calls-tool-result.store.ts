@@ -9,8 +9,8 @@ export class CallsToolResultStore extends ToolResultStore {
     super();
   }
 
-  find(toolCallId: string): Promise<ToolCallResult | undefined> {
-    return this.calls.findToolResult(toolCallId);
+  find(toolCallId: string, callId: string | undefined): Promise<ToolCallResult | undefined> {
+    return this.calls.findToolResult(toolCallId, callId);
   }
 
   save(result: ToolCallResult, callId: string | undefined): Promise<void> {

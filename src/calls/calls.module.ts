@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { ToolResultStore } from '../vapi/tool-result.store';
 import { AdminApiKeyGuard } from '../common/admin-api-key.guard';
 import { appConfig } from '../config/app.config';
+import { storeConfig } from '../store/store.config';
 import { CallerVoice } from '../vapi/caller-voice';
 import { VapiCallHandler } from '../vapi/vapi-call.handler';
 import { AssistantPlanBuilder } from './assistant-plan.builder';
@@ -19,6 +20,7 @@ import { CALL_DELIVERY_HANDLERS } from './deliveries';
 import { KnowledgeService } from './knowledge/knowledge.service';
 import { CallsRepository } from './calls.repository';
 import { CallsToolResultStore } from './calls-tool-result.store';
+import { RetentionService } from './retention.service';
 import { CALL_TOOLS } from './tools';
 import { SensitiveDataMasker } from './sensitive-data.masker';
 import { VerificationPolicy } from './verification.policy';
@@ -34,7 +36,12 @@ export class CallsModule {
   static register(options: { imports: NonNullable<ModuleMetadata['imports']> }): DynamicModule {
     return {
       module: CallsModule,
-      imports: [ConfigModule.forFeature(callsConfig), ConfigModule.forFeature(appConfig), ...options.imports],
+      imports: [
+        ConfigModule.forFeature(callsConfig),
+        ConfigModule.forFeature(appConfig),
+        ConfigModule.forFeature(storeConfig),
+        ...options.imports,
+      ],
       controllers: [CallsController],
       providers: [
         AdminApiKeyGuard,
@@ -51,13 +58,14 @@ export class CallsModule {
         { provide: CallerVoice, useExisting: CallVoice },
         CallLogService,
         CallReconcilerService,
+        RetentionService,
         CallWorkflowService,
         { provide: VapiCallHandler, useExisting: CallWorkflowService },
         { provide: ToolResultStore, useClass: CallsToolResultStore },
         ...CALL_TOOLS,
         ...CALL_DELIVERY_HANDLERS,
       ],
-      exports: [VapiCallHandler, ToolResultStore, CallerVoice, CallReconcilerService],
+      exports: [VapiCallHandler, ToolResultStore, CallerVoice, CallReconcilerService, RetentionService],
     };
   }
 }

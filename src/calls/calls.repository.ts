@@ -222,10 +222,11 @@ export class CallsRepository {
     return rows.map(toState);
   }
 
-  async findToolResult(toolCallId: string): Promise<ToolCallResult | undefined> {
+  async findToolResult(toolCallId: string, callId: string | undefined): Promise<ToolCallResult | undefined> {
     const row = await this.db
       .selectFrom('tool_results')
       .selectAll()
+      .where('call_id', '=', callId ?? '')
       .where('tool_call_id', '=', toolCallId)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -242,13 +243,54 @@ export class CallsRepository {
       .insertInto('tool_results')
       .values({
         tool_call_id: result.toolCallId,
-        call_id: callId ?? null,
+        call_id: callId ?? '',
         tool_name: result.name,
         result: result.error ?? result.result ?? '',
         is_error: result.error !== undefined ? 1 : 0,
         created_at: now,
       })
-      .onConflict((conflict) => conflict.column('tool_call_id').doNothing())
+      .onConflict((conflict) => conflict.columns(['call_id', 'tool_call_id']).doNothing())
       .execute();
+  }
+
+  /**
+   * Retention: deletes up to `limit` calls not touched since `before` whose writes are all finished — a call
+   * with a pending write or a dead letter keeps its row, which the call log Task is built from.
+   */
+  async pruneCalls(before: number, limit: number): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('calls')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('calls as c')
+          .select('c.id')
+          .where('c.updated_at', '<', before)
+          .where((inner) =>
+            inner.not(
+              inner.exists(
+                inner
+                  .selectFrom('deliveries as d')
+                  .select('d.seq')
+                  .whereRef('d.call_id', '=', 'c.id')
+                  .where('d.status', 'in', ['pending', 'dead']),
+              ),
+            ),
+          )
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(numDeletedRows);
+  }
+
+  /**
+   * Retention: deletes the tool answers given before `before`, in one statement — rows are small and indexed
+   * by time, so even a busy week's answers go in a fraction of a second.
+   */
+  async pruneToolResults(before: number): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('tool_results')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(numDeletedRows);
   }
 }

@@ -42,6 +42,14 @@ export class DeliveryHandlerRegistry implements OnModuleInit {
     return handler as unknown as DeliveryHandler<K>;
   }
 
+  /** A probe of `target` (from any of its handlers), or undefined when none has one. */
+  probeOf(target: string): (() => Promise<void>) | undefined {
+    for (const handler of this.handlers.values()) {
+      if (handler.target === target && handler.probe) return () => handler.probe?.() ?? Promise.resolve();
+    }
+    return undefined;
+  }
+
   /** The targets writes go to, each once. */
   targets(): string[] {
     return [...new Set([...this.handlers.values()].map((handler) => handler.target))];

@@ -43,6 +43,13 @@ interface HandlerBase<K extends DeliveryKind> {
   readonly target: string;
   /** How a thrown failure is treated: wait out, retry, or dead letter. */
   classify(error: unknown): FailureVerdict;
+  /**
+   * One cheap request to the target that resolves once it takes requests again (after an outage or a rate
+   * limit). While a target waits, the worker calls the probe of one of its handlers every
+   * DELIVERY_PROBE_INTERVAL_MS, and a success wakes the waiting rows instead of letting them sit out their
+   * backoff. Optional: without one, the rows wait out their backoff.
+   */
+  probe?(): Promise<void>;
 }
 
 export interface SingleDeliveryHandler<K extends DeliveryKind> extends HandlerBase<K> {

@@ -18,16 +18,21 @@ export class DeliveryEnvironment {
   @EnvInt({ min: 1, max: 100 })
   DELIVERY_CONCURRENCY: number = 8;
 
-  /** A claimed row is reclaimed by another worker after this long (crash recovery). Keep it well above the
-   * Salesforce request timeout. */
-  @EnvInt({ min: 5, max: 3600 })
-  DELIVERY_LEASE_SECONDS: number = 120;
+  /** A claimed row is reclaimed by another worker after this long without its lease being renewed: its
+   * worker renews it every third of this while the write runs, so only a dead (or stalled) worker loses it. */
+  @EnvInt({ min: 3, max: 3600 })
+  DELIVERY_LEASE_SECONDS: number = 15;
 
   @EnvInt({ min: 10 })
   DELIVERY_BACKOFF_BASE_MS: number = 1000;
 
   @EnvInt({ min: 100 })
   DELIVERY_BACKOFF_MAX_MS: number = 300_000;
+
+  /** While a target waits after an outage or a rate limit, it is probed this often (one cheap request); a
+   * success wakes its waiting rows at once instead of letting them sit out their backoff. */
+  @EnvInt({ min: 100, max: 600_000 })
+  DELIVERY_PROBE_INTERVAL_MS: number = 10_000;
 
   /** Attempts before a row that keeps failing for an unexplained reason becomes a dead letter. */
   @EnvInt({ min: 1 })
@@ -64,6 +69,7 @@ export const deliveryConfig = registerAs('delivery', () => {
     backoffBaseMs: env.DELIVERY_BACKOFF_BASE_MS,
     backoffMaxMs: Math.max(env.DELIVERY_BACKOFF_MAX_MS, env.DELIVERY_BACKOFF_BASE_MS),
     maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+    probeIntervalMs: env.DELIVERY_PROBE_INTERVAL_MS,
     giveUpAfterMs: env.DELIVERY_GIVE_UP_AFTER_SECONDS * 1000,
     backlogMax: env.DELIVERY_BACKLOG_MAX,
     oldestPendingMaxSeconds: env.DELIVERY_OLDEST_PENDING_MAX_SECONDS,

@@ -132,6 +132,34 @@ describe('DeliveryController', () => {
     expect((await deliveries.backlog()).deadLetters).toBe(0);
   });
 
+  it('should discard a dead letter for good, and only a dead letter', async () => {
+    const db = app.get<Database>(DATABASE);
+    const [dead, pending] = await Promise.all(
+      ['dead', 'pending'].map((key) =>
+        deliveries.submit({
+          kind: 'salesforce.case.comment',
+          idempotencyKey: key,
+          payload: { caseId: '500X', body: 'x' },
+        }),
+      ),
+    );
+    await db.updateTable('deliveries').set({ status: 'dead' }).where('id', '=', dead.id).execute();
+    const discard = (id: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/admin/deliveries/${id}/discard`,
+        headers: { 'x-api-key': API_KEY },
+      });
+
+    const discarded = await discard(dead.id);
+    const notDead = await discard(pending.id);
+
+    expect([discarded.statusCode, discarded.json()]).toEqual([200, { discarded: 1 }]);
+    expect(notDead.statusCode).toBe(404);
+    expect(await deliveries.get(dead.id)).toBeUndefined();
+    expect((await deliveries.get(pending.id))?.status).toBe('pending');
+  });
+
   it('should throttle operators above the rate limit', async () => {
     const statuses: number[] = [];
     for (let request = 0; request < 10; request++) statuses.push((await get('/admin/deliveries')).statusCode);

@@ -1,4 +1,4 @@
-import { Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Get, HttpCode, Logger, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { OperatorController } from '../common/operator-controller.decorator';
 import {
@@ -6,12 +6,15 @@ import {
   DeliveryListDto,
   DeliveryListQueryDto,
   DeliverySummaryDto,
+  DiscardResultDto,
   ReplayResultDto,
 } from './delivery.dto';
 import { DeliveryService } from './delivery.service';
 
 @OperatorController()
 export class DeliveryController {
+  private readonly logger = new Logger(DeliveryController.name);
+
   constructor(private readonly deliveries: DeliveryService) {}
 
   @Get('deliveries')
@@ -55,5 +58,25 @@ export class DeliveryController {
     if (!(await this.deliveries.replay(id)))
       throw new NotFoundException({ error: 'No dead letter with this id' });
     return { replayed: 1 };
+  }
+
+  @Post('deliveries/:id/discard')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Delete one dead letter for good',
+    description:
+      'For a write that must not be made (obsolete, or done by hand in Salesforce). Dead letters are otherwise ' +
+      'kept until replayed or discarded; retention never prunes them.',
+  })
+  @ApiOkResponse({ type: DiscardResultDto })
+  @ApiNotFoundResponse({ description: 'No dead letter with this id' })
+  async discard(@Param('id', ParseUUIDPipe) id: string): Promise<DiscardResultDto> {
+    if (!(await this.deliveries.discard(id)))
+      throw new NotFoundException({ error: 'No dead letter with this id' });
+    this.logger.warn(
+      { event: 'dead_letter_discarded', deliveryId: id },
+      'dead letter discarded by an operator',
+    );
+    return { discarded: 1 };
   }
 }

@@ -124,3 +124,8 @@ export class ReplayResultDto {
   @ApiProperty({ example: 12, description: 'Dead letters put back in the queue' })
   replayed!: number;
 }
+
+export class DiscardResultDto {
+  @ApiProperty({ example: 1, description: 'Dead letters deleted for good' })
+  discarded!: number;
+}

@@ -29,7 +29,12 @@ export class DeliveryExecutor {
   /** Lease owner id of this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly outages = new Map<string, { consecutive: number; pausedUntil: number }>();
+  /** Leased rows being worked on now (seq → runs holding it), whose leases the heartbeat renews. */
+  private readonly leased = new Map<number, number>();
+  private heartbeat?: NodeJS.Timeout;
+  private readonly outages = new Map<string, TargetOutage>();
+  /** Targets whose outage ended, with when, until their backlog is drained (logged once). */
+  private readonly recovering = new Map<string, number>();
 
   constructor(
     private readonly handlers: DeliveryHandlerRegistry,
@@ -52,10 +57,61 @@ export class DeliveryExecutor {
 
   /** Runs leased rows and records their outcomes. Tracked so shutdown can wait for it. */
   run(rows: DeliveryRow[], priority: DeliveryPriority): Promise<Map<number, DeliveryOutcome<unknown>>> {
+    for (const row of rows) this.leased.set(row.seq, (this.leased.get(row.seq) ?? 0) + 1);
+    this.startHeartbeat();
     const running = this.runUntracked(rows, priority);
     this.inflight.add(running);
-    void running.finally(() => this.inflight.delete(running)).catch(() => undefined);
+    void running
+      .finally(() => {
+        this.inflight.delete(running);
+        for (const row of rows) {
+          const holders = (this.leased.get(row.seq) ?? 1) - 1;
+          if (holders > 0) this.leased.set(row.seq, holders);
+          else this.leased.delete(row.seq);
+        }
+        if (this.leased.size === 0) this.stopHeartbeat();
+      })
+      .catch(() => undefined);
     return running;
+  }
+
+  /**
+   * Renews the leases of the rows being worked on every third of a lease (DELIVERY_LEASE_SECONDS 15 → every
+   * 5 s), so the lease can be short: a lease that runs out means its worker is dead, and another takes over
+   * within one lease instead of waiting out a worst-case Salesforce call. Two renewals may fail in a row (a
+   * store hiccup) before the lease is lost; a lost lease is harmless but for the time, as the row's next
+   * attempt is checked before it writes (in doubt).
+   */
+  private startHeartbeat(): void {
+    if (this.heartbeat) return;
+    this.heartbeat = setInterval(
+      () => void this.renewLeases(),
+      Math.max(1, Math.floor(this.config.leaseMs / 3)),
+    );
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+
+  /** One heartbeat; exposed for tests that step a fake clock. */
+  async renewLeases(): Promise<number> {
+    try {
+      return await this.repository.renewLeases(
+        this.owner,
+        [...this.leased.keys()],
+        this.clock.now(),
+        this.config.leaseMs,
+      );
+    } catch (error) {
+      this.logger.warn(
+        { event: 'delivery_lease_renewal_failed', code: (error as { code?: unknown }).code },
+        'delivery lease renewal failed',
+      );
+      return 0;
+    }
   }
 
   /** Waits up to `graceMs` for running attempts; true when none is left. */
@@ -123,7 +179,15 @@ export class DeliveryExecutor {
       this.noteOutage(handler.target, verdict);
       return rows.map((row) => this.failed(handler, row, verdict, false));
     }
-    this.targetAnswered(handler.target);
+    // Every record waiting (their own lookups hit the outage or the limit) means the target is not back yet.
+    const waiting = (outcome: DeliverySuccess<DeliveryKind> | DeliveryRefusal | undefined) =>
+      outcome !== undefined && 'failure' in outcome && outcome.failure.action === 'wait';
+    if (outcomes.every(waiting)) {
+      for (const outcome of outcomes)
+        if ('failure' in outcome) this.noteOutage(handler.target, outcome.failure);
+    } else {
+      this.targetAnswered(handler.target);
+    }
     return rows.map((row, index) => {
       const outcome = outcomes[index];
       if (outcome === undefined) {
@@ -240,15 +304,112 @@ export class DeliveryExecutor {
 
   private noteOutage(target: string, verdict: FailureVerdict): void {
     if (verdict.action !== 'wait') return;
-    const consecutive = (this.outages.get(target)?.consecutive ?? 0) + 1;
+    const now = this.clock.now();
+    const known = this.outages.get(target);
+    const consecutive = (known?.consecutive ?? 0) + 1;
     const pausedUntil =
-      this.clock.now() + backoffDelayMs(consecutive, this.config.backoffBaseMs, this.config.backoffMaxMs);
-    this.outages.set(target, { consecutive, pausedUntil });
+      now + backoffDelayMs(consecutive, this.config.backoffBaseMs, this.config.backoffMaxMs);
+    if (known) {
+      // Mutated in place: a probe running meanwhile holds this object and clears its `probing` flag.
+      known.consecutive = consecutive;
+      known.pausedUntil = pausedUntil;
+      known.codes.add(verdict.code);
+      return;
+    }
+    this.logger.warn(
+      { event: 'delivery_outage_started', target, code: verdict.code },
+      `${target} is not taking writes; waiting, probing every ${this.config.probeIntervalMs} ms`,
+    );
+    this.outages.set(target, {
+      consecutive,
+      pausedUntil,
+      since: now,
+      codes: new Set([verdict.code]),
+      nextProbeAt: now + this.config.probeIntervalMs,
+      probing: false,
+    });
   }
 
   private targetAnswered(target: string): void {
-    this.outages.delete(target);
+    void this.endOutage(target);
   }
+
+  /** Ends the target's outage, if any: logs it and wakes the rows that waited; resolves once they are woken. */
+  private async endOutage(target: string): Promise<void> {
+    const outage = this.outages.get(target);
+    if (!outage) return;
+    this.outages.delete(target);
+    const now = this.clock.now();
+    this.recovering.set(target, now);
+    const seconds = Math.round((now - outage.since) / 1000);
+    // Rows that failed during the outage wait out a backoff that grew meanwhile: make them due now.
+    await this.repository
+      .wakeWaiting(target, [...outage.codes], now)
+      .then((woken) =>
+        this.logger.log(
+          { event: 'delivery_outage_ended', target, outageSeconds: seconds, woken },
+          `${target} takes writes again after ${seconds} s; ${woken} waiting deliveries woken`,
+        ),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { event: 'delivery_wake_failed', target, code: (error as { code?: unknown }).code },
+          'waiting deliveries not woken; they run when their backoff ends',
+        ),
+      );
+  }
+
+  /**
+   * Probes every target that is waiting out an outage, at most once per DELIVERY_PROBE_INTERVAL_MS each; a
+   * target that answers ends its outage (its rows are woken). Called by the worker before each poll.
+   */
+  async probeOutages(): Promise<void> {
+    const now = this.clock.now();
+    for (const [target, outage] of this.outages) {
+      const probe = this.handlers.probeOf(target);
+      if (!probe || outage.probing || outage.nextProbeAt > now) continue;
+      outage.probing = true;
+      try {
+        await probe();
+        // Awaited, so that the poll that follows claims the woken rows.
+        await this.endOutage(target);
+      } catch {
+        outage.nextProbeAt = this.clock.now() + this.config.probeIntervalMs;
+      } finally {
+        outage.probing = false;
+      }
+    }
+  }
+
+  /** Logs, once per recovery, when the backlog that an outage left behind is gone. */
+  noteBacklogDrained(pending: number): void {
+    if (pending > 0 || this.recovering.size === 0) return;
+    const now = this.clock.now();
+    for (const [target, since] of this.recovering) {
+      const seconds = Math.round((now - since) / 1000);
+      this.logger.log(
+        { event: 'delivery_backlog_drained', target, drainSeconds: seconds },
+        `backlog drained ${seconds} s after ${target} came back`,
+      );
+    }
+    this.recovering.clear();
+  }
+
+  /** True while an outage's backlog may still be draining (the worker then checks the backlog). */
+  get draining(): boolean {
+    return this.recovering.size > 0;
+  }
+}
+
+interface TargetOutage {
+  /** Failed attempts in a row; the target's pause grows with it. */
+  consecutive: number;
+  pausedUntil: number;
+  since: number;
+  /** The failure codes of the waiting rows, to wake them when the outage ends. */
+  codes: Set<string>;
+  nextProbeAt: number;
+  probing: boolean;
 }
 
 function attemptOf(row: DeliveryRow, priority: DeliveryPriority): DeliveryAttempt<DeliveryKind> {

@@ -189,6 +189,65 @@ export class DeliveryRepository {
     return applied;
   }
 
+  /**
+   * The lease heartbeat: pushes the leases of rows this owner is still working on to `now + leaseMs`, so a
+   * lease only runs out when its worker died (or its process stalled for a whole lease). Returns the rows renewed.
+   */
+  async renewLeases(owner: string, seqs: number[], now: number, leaseMs: number): Promise<number> {
+    if (seqs.length === 0) return 0;
+    let renewed = 0;
+    for (let start = 0; start < seqs.length; start += RECORD_CHUNK) {
+      const { numUpdatedRows } = await this.db
+        .updateTable('deliveries')
+        .set({ lease_until: now + leaseMs })
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'pending')
+        .where('seq', 'in', seqs.slice(start, start + RECORD_CHUNK))
+        .executeTakeFirst();
+      renewed += Number(numUpdatedRows);
+    }
+    return renewed;
+  }
+
+  /**
+   * Start of a single-process store (SQLite): every lease held by another owner belongs to an earlier life of
+   * this service that was killed, so it is given back at once instead of being waited out. The rows' earlier
+   * attempts count as in doubt at their next claim (they may have reached the target), so they are checked
+   * before they are written again.
+   */
+  async reclaimForeignLeases(owner: string, now: number): Promise<number> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('deliveries')
+      .set({ lease_owner: null, lease_until: null, updated_at: now })
+      .where('status', '=', 'pending')
+      .where('lease_owner', 'is not', null)
+      .where('lease_owner', '!=', owner)
+      .executeTakeFirst();
+    return Number(numUpdatedRows);
+  }
+
+  /** True when only one process can use this store (SQLite): leases of other owners are of dead processes. */
+  get singleProcess(): boolean {
+    return dialectOf(this.db) === 'sqlite';
+  }
+
+  /**
+   * An outage of `target` ended: its rows that wait (last failure one of `codes`, next attempt later) become due
+   * now instead of sitting out a backoff that grew during the outage. Returns how many.
+   */
+  async wakeWaiting(target: string, codes: string[], now: number): Promise<number> {
+    if (codes.length === 0) return 0;
+    const { numUpdatedRows } = await this.db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: now, updated_at: now })
+      .where('status', '=', 'pending')
+      .where('target', '=', target)
+      .where('next_attempt_at', '>', now)
+      .where('last_error_code', 'in', codes)
+      .executeTakeFirst();
+    return Number(numUpdatedRows);
+  }
+
   /** Gives back this owner's leases (shutdown): the rows become claimable at once, flagged in doubt. */
   async releaseLeases(owner: string, now: number): Promise<number> {
     const { numUpdatedRows } = await this.db
@@ -217,6 +276,37 @@ export class DeliveryRepository {
       oldestPendingAgeSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now - oldest) / 1000)),
       deadLetters: Number(dead.count),
     };
+  }
+
+  /** Deletes one dead letter for good (an operator decided it must not be written); 0 when it is not one. */
+  async discardDead(id: string): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('deliveries')
+      .where('id', '=', id)
+      .where('status', '=', 'dead')
+      .executeTakeFirst();
+    return Number(numDeletedRows);
+  }
+
+  /**
+   * Retention: deletes up to `limit` rows that were delivered (succeeded or skipped) before `completedBefore`,
+   * with their payloads (transcripts, case descriptions). Pending rows and dead letters are never pruned. Returns
+   * how many were deleted; callers repeat until fewer than `limit` come back, so no statement holds the write
+   * lock for long.
+   */
+  async pruneDelivered(completedBefore: number, limit: number): Promise<number> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('deliveries')
+      .where('seq', 'in', (eb) =>
+        eb
+          .selectFrom('deliveries')
+          .select('seq')
+          .where('status', 'in', ['succeeded', 'skipped'])
+          .where('completed_at', '<', completedBefore)
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(numDeletedRows);
   }
 
   /** Puts dead letters back in the queue; an earlier doubt about them is kept. */

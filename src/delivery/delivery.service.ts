@@ -132,6 +132,16 @@ export class DeliveryService {
     return this.repository.replay('all-dead', this.clock.now());
   }
 
+  /** Retention: deletes up to `limit` rows delivered before `completedBefore`; returns how many. */
+  pruneDelivered(completedBefore: number, limit: number): Promise<number> {
+    return this.repository.pruneDelivered(completedBefore, limit);
+  }
+
+  /** Deletes one dead letter for good; false when it is not a dead letter. */
+  async discard(id: string): Promise<boolean> {
+    return (await this.repository.discardDead(id)) > 0;
+  }
+
   /** The row is finished, or another process is running it: report its state, waiting within the budget. */
   private async awaitSettled(id: string, deadline: number): Promise<DeliveryOutcome<unknown>> {
     for (;;) {

@@ -197,6 +197,11 @@ export class SalesforceGateway {
     return this.budget.apiUsage();
   }
 
+  /** Throws the refusal background requests would get now (a limit pause, usage above the ceiling). */
+  assertBackgroundAllowed(): void {
+    this.budget.assertBackgroundAllowed();
+  }
+
   private async attempt<T>(request: GatewayRequest): Promise<GatewayResponse<T>> {
     const token = await this.tokens.getToken();
     const first = await this.exchange(request, token);

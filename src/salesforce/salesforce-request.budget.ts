@@ -78,15 +78,23 @@ export class RequestBudget {
     this.pausedUntil = this.now() + pause;
   }
 
+  /**
+   * A request went through. During a pause only live requests (or the outbox's probe) run, and one that
+   * succeeds proves the limit no longer refuses us: the pause ends now instead of being sat out (it may have
+   * grown to an hour). The strikes are kept until a pause passes without a new one, so a limit that keeps
+   * coming back still pauses longer each time.
+   */
   recordSuccess(): void {
-    if (this.limitStrikes > 0 && this.now() >= this.pausedUntil) this.limitStrikes = 0;
+    if (this.now() < this.pausedUntil) this.pausedUntil = 0;
+    else if (this.limitStrikes > 0) this.limitStrikes = 0;
   }
 
   apiUsage(): ApiUsage | undefined {
     return this.usage;
   }
 
-  private assertBackgroundAllowed(): void {
+  /** Throws RATE_LIMITED while background requests are refused (limit pause, usage above the ceiling). */
+  assertBackgroundAllowed(): void {
     if (this.now() < this.pausedUntil) {
       throw new SalesforceError(
         SalesforceErrorCode.RATE_LIMITED,

@@ -124,6 +124,18 @@ export class SalesforceRestClient extends SalesforceClient {
     return this.knowledge.searchKnowledge(question, options);
   }
 
+  async probe(): Promise<void> {
+    await this.gateway.request<unknown>({
+      operation: 'probe',
+      method: 'GET',
+      path: '/limits',
+      priority: 'live',
+      idempotent: true,
+    });
+    // Salesforce answers, but the outbox's requests would still be refused while usage is above the ceiling.
+    this.gateway.assertBackgroundAllowed();
+  }
+
   tokenStatus(): TokenStatus {
     return this.gateway.tokenStatus();
   }

@@ -70,6 +70,11 @@ export abstract class SalesforceClient {
     question: string,
     options: { limit: number; language: string; priority?: RequestPriority },
   ): Promise<KnowledgeArticle[]>;
+  /**
+   * One cheap authenticated request (`GET /limits`, live priority), to learn whether Salesforce takes requests
+   * again after an outage or REQUEST_LIMIT_EXCEEDED; throws like any other request while it does not.
+   */
+  abstract probe(): Promise<void>;
   abstract tokenStatus(): TokenStatus;
   abstract apiUsage(): ApiUsage | undefined;
   /** Checks that the objects and fields we write exist and are writable; returns what is missing. */

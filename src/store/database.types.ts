@@ -10,6 +10,7 @@ export interface DatabaseSchema {
   calls: CallsTable;
   tool_results: ToolResultsTable;
   salesforce_tokens: SalesforceTokensTable;
+  store_heartbeats: StoreHeartbeatsTable;
 }
 
 export type DeliveryStatusColumn = 'pending' | 'succeeded' | 'dead' | 'skipped';
@@ -80,14 +81,23 @@ export interface CallsTable {
   verified_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
-/** The stored spoken answer of a handled tool call, so a repeated call returns the first result. */
+/**
+ * The stored spoken answer of a handled tool call, so a repeated call returns the first result. Keyed by
+ * (call_id, tool_call_id): '' stands for a message without a call id.
+ */
 export interface ToolResultsTable {
+  call_id: string;
   tool_call_id: string;
-  call_id: string | null;
   tool_name: string;
   result: string;
   is_error: number;
   created_at: number;
+}
+
+/** Rows written by readiness to prove the store takes writes. */
+export interface StoreHeartbeatsTable {
+  name: string;
+  beat_at: number;
 }
 
 /** Rotated Salesforce refresh tokens (refresh-token flow). */

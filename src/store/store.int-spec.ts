@@ -37,7 +37,11 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     const database = await createTestDatabase(dialect);
     const db = openDatabase(database.location);
     try {
-      expect(await migrateToLatest(db)).toEqual(['0001-initial-schema', '0002-caller-assurance']);
+      expect(await migrateToLatest(db)).toEqual([
+        '0001-initial-schema',
+        '0002-caller-assurance',
+        '0003-store-resilience',
+      ]);
       expect(await migrateToLatest(db)).toEqual([]);
       expect(dialectOf(db)).toBe(dialect);
       const tables = (await db.introspection.getTables()).map((table) => table.name);
@@ -80,7 +84,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       await sql`insert into calls (id, identity_kind, contact_id, status, updated_at, created_at)
         values ('call-old', 'identified', '003000000000001AAA', 'ended', 1, 1)`.execute(db);
 
-      expect(await migrateToLatest(db)).toEqual(['0002-caller-assurance']);
+      expect(await migrateToLatest(db)).toEqual(['0002-caller-assurance', '0003-store-resilience']);
 
       expect(
         await db

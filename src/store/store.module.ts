@@ -18,7 +18,11 @@ import { DATABASE, InjectDatabase } from './store.tokens';
       provide: DATABASE,
       inject: [storeConfig.KEY],
       useFactory: (config: StoreConfig): Promise<Database> =>
-        createDatabase(config.location, { poolMax: config.poolMax, busyTimeoutMs: config.busyTimeoutMs }),
+        createDatabase(config.location, {
+          poolMax: config.poolMax,
+          busyTimeoutMs: config.busyTimeoutMs,
+          requireExisting: config.requireExisting,
+        }),
     },
     StoreHealthIndicator,
     DatabaseTokenStore,

@@ -1,6 +1,14 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, Observable, of, tap } from 'rxjs';
+import { VapiEvent } from './vapi-events';
 import { MalformedEnvelopeException } from './vapi.errors';
 import { ParsedMessage, parseWebhookBody } from './vapi-message.parser';
 import { VapiWebhookService } from './vapi-webhook.service';
@@ -27,9 +35,13 @@ function readJson(request: WebhookRequest): unknown {
 
 /**
  * Reads the body into a typed event once (the controller gets it through `@WebhookMessage()`), and is the last
- * line of defence: whatever a handler throws, VAPI still gets a valid answer in the shape of the message type,
- * with HTTP 200, so the caller hears a sentence instead of silence. Only a malformed envelope is a 400. It also
- * records the answered requests' metrics; refused ones (401, 413, 400) are recorded by `WebhookMetrics`' hook.
+ * line of defence: whatever the handler of an answered message (tool calls, assistant and transfer requests)
+ * throws, VAPI still gets a valid answer in the shape of the message type, with HTTP 200, so the caller hears a
+ * sentence instead of silence. A recorded message (status update, end-of-call report…) is only acknowledged
+ * once what it tells is durable: when its handler throws, nothing was stored, so it is answered 503 for VAPI
+ * to retry (docs/operations.md, "Store failures") — a `200 {}` would tell VAPI to forget a report we lost.
+ * Only a malformed envelope is a 400. It also records the answered requests' metrics; refused ones (401, 413,
+ * 400) are recorded by `WebhookMetrics`' hook.
  */
 @Injectable()
 export class SpokenFallbackInterceptor implements NestInterceptor {
@@ -50,6 +62,22 @@ export class SpokenFallbackInterceptor implements NestInterceptor {
       tap(() => this.metrics.answered(parsed.label, 'ok', reply.elapsedTime)),
       catchError((error: unknown) => {
         if (error instanceof MalformedEnvelopeException) throw error;
+        if (isRecorded(parsed.event)) {
+          this.logger.error(
+            {
+              event: 'message_not_stored',
+              type: parsed.label,
+              callId: parsed.event.call.callId,
+              code: (error as { code?: unknown }).code,
+            },
+            'message not stored; answered 503 for VAPI to retry',
+          );
+          this.metrics.answered(parsed.label, 'not_stored', reply.elapsedTime);
+          throw new ServiceUnavailableException({
+            error: 'not_stored',
+            message: 'The message could not be stored; retry it',
+          });
+        }
         this.logger.error(
           { event: 'handler_failed', type: parsed.label, callId: parsed.event.call.callId },
           error instanceof Error ? error.message : 'handler failed',
@@ -58,5 +86,24 @@ export class SpokenFallbackInterceptor implements NestInterceptor {
         return of(this.webhook.fallback(parsed.event, error));
       }),
     );
+  }
+}
+
+/** Messages whose only answer is the acknowledgement that what they tell is stored. */
+function isRecorded(event: VapiEvent): boolean {
+  switch (event.type) {
+    case 'status-update':
+    case 'transcript':
+    case 'end-of-call-report':
+    case 'hang':
+    case 'transfer-update':
+      return true;
+    case 'assistant-request':
+    case 'tool-calls':
+    case 'function-call':
+    case 'transfer-destination-request':
+    case 'knowledge-base-request':
+    case 'acknowledged':
+      return false;
   }
 }

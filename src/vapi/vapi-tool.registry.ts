@@ -93,7 +93,7 @@ export class VapiToolRegistry implements OnModuleInit {
    */
   async run(call: ToolCallRequest, ref: CallRef): Promise<ToolRun> {
     if (call.id) {
-      const stored = await this.answers.find(call.id);
+      const stored = await this.answers.find(call.id, ref.callId);
       if (stored) return { result: stored, outcome: 'repeated' };
     }
     const run = await this.execute(call, ref);

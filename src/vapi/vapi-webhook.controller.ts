@@ -14,6 +14,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiSecurity,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
   getSchemaPath,
@@ -67,8 +68,9 @@ export class VapiWebhookController {
   @ApiOperation({
     summary: 'VAPI server messages (POST /webhook/vapi is an alias)',
     description:
-      'Receives every server message of every call. Always HTTP 200 for a signed, well-formed envelope: answered ' +
-      'types get their response shape (errors become spoken sentences), all other types `{}`.',
+      'Receives every server message of every call. HTTP 200 for a signed, well-formed envelope: answered ' +
+      'types get their response shape (errors become spoken sentences), all other types `{}` once what they ' +
+      'tell is stored. A message whose durable write failed is answered 503, for VAPI to retry it.',
   })
   @ApiBody({ type: VapiWebhookRequestDto })
   @ApiOkResponse({
@@ -88,6 +90,10 @@ export class VapiWebhookController {
     description: 'Signature, secret or token check failed',
   })
   @ApiBadRequestResponse({ description: 'The body is not { "message": { "type": string, … } }' })
+  @ApiServiceUnavailableResponse({
+    type: VapiWebhookErrorDto,
+    description: 'A status update, transcript or end-of-call report could not be stored: retry it',
+  })
   async receive(@WebhookMessage() { event }: ParsedMessage): Promise<WebhookResponse> {
     // The VAPI call id is the correlation id of every log line of this request.
     if (event.call.callId) this.logger.assign({ callId: event.call.callId });

@@ -6,7 +6,8 @@ import { messageTypeLabel } from './vapi-message.parser';
 
 export const WEBHOOK_PATHS = new Set(['/vapi/webhook', '/webhook/vapi']);
 
-export type WebhookOutcome = 'ok' | 'fallback' | 'malformed' | 'rejected' | 'too_large' | 'error';
+export type WebhookOutcome =
+  'ok' | 'fallback' | 'not_stored' | 'malformed' | 'rejected' | 'too_large' | 'error';
 
 /**
  * Webhook requests and latency by message type and outcome. Answered requests are recorded by the
@@ -37,6 +38,8 @@ export class WebhookMetrics {
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
+        // A 503 is the interceptor's own `not_stored` answer, counted where it is given.
+        if (reply.statusCode === 503) return done();
         const outcome: WebhookOutcome =
           reply.statusCode >= 500
             ? 'error'
@@ -53,7 +56,7 @@ export class WebhookMetrics {
     });
   }
 
-  answered(type: string, outcome: 'ok' | 'fallback', elapsedMs: number): void {
+  answered(type: string, outcome: 'ok' | 'fallback' | 'not_stored', elapsedMs: number): void {
     this.observe(type, outcome, elapsedMs);
   }
 

@@ -229,7 +229,7 @@ describe('deploy assets', () => {
       expect(reads('delivery_oldest_pending_age_seconds')).toBe(true);
       expect(reads('delivery_dead_letters')).toBe(true);
       expect(reads('vapi_webhook_requests_total', 'outcome="rejected"')).toBe(true);
-      expect(reads('vapi_webhook_requests_total', 'outcome="error"')).toBe(true);
+      expect(reads('vapi_webhook_requests_total', 'outcome=~"error|not_stored"')).toBe(true);
       expect(reads('salesforce_api_limit')).toBe(true);
     });
   });

@@ -32,8 +32,9 @@ export interface RunningChild {
   waitFor(pattern: RegExp): Promise<void>;
 }
 
-export function spawnChild(env: Record<string, string>): RunningChild {
-  const child = spawn(process.execPath, ['-e', SWC_REGISTER, CHILD_ENTRY], {
+/** Runs `entry` (default: the outbox child) as a child process with `env` on top of this process's. */
+export function spawnChild(env: Record<string, string>, entry: string = CHILD_ENTRY): RunningChild {
+  const child = spawn(process.execPath, ['-e', SWC_REGISTER, entry], {
     cwd: join(__dirname, '../..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

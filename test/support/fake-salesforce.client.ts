@@ -310,6 +310,21 @@ export class FakeSalesforceClient extends SalesforceClient {
     );
   }
 
+  /** Probes are counted apart from `apiCalls`, which tests compare with the writes they expect. */
+  probes = 0;
+
+  probe(): Promise<void> {
+    this.probes += 1;
+    if (this.down) {
+      return Promise.reject(
+        new SalesforceError(SalesforceErrorCode.UNAVAILABLE, 'Salesforce is unavailable (503)', true, {
+          status: 503,
+        }),
+      );
+    }
+    return Promise.resolve();
+  }
+
   tokenStatus(): TokenStatus {
     return { state: 'valid', secondsLeft: 7200 };
   }

@@ -45,6 +45,11 @@ export class CallLogDelivery implements BatchDeliveryHandler<Kind> {
     return classifySalesforceFailure(error);
   }
 
+  /** The Salesforce target's probe (every Salesforce handler writes to the same org). */
+  probe(): Promise<void> {
+    return this.salesforce.probe();
+  }
+
   async deliverBatch(attempts: DeliveryAttempt<Kind>[]): Promise<Outcome[]> {
     const outcomes = new Map<number, Outcome>();
     const logs = new Map<number, CallLog>();

@@ -1,11 +1,13 @@
 import { Kysely, Migration, MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { initialSchema } from './0001-initial-schema';
 import { callerAssurance } from './0002-caller-assurance';
+import { storeResilience } from './0003-store-resilience';
 
 /** Every migration, in order. Names sort lexically: never rename or edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
   '0002-caller-assurance': callerAssurance,
+  '0003-store-resilience': storeResilience,
 };
 
 /** In-code provider: migrations ship inside the bundle instead of being read from disk at run time. */
