@@ -109,10 +109,6 @@ export class SalesforceEnvironment {
   @EnvInt({ min: 0 })
   SALESFORCE_RETRY_BASE_DELAY_MS: number = 200;
 
-  /** The SOQL fallback of caller lookup covers records changed this recently (SOSL's index lags behind). */
-  @EnvInt({ min: 1 })
-  SALESFORCE_SEARCH_FALLBACK_MINUTES: number = 30;
-
   /** issueType → Case.Type picklist value, as `issue=Value` pairs. */
   @Matches(pairsPattern(ISSUE_TYPES), {
     message: `SALESFORCE_CASE_TYPE_MAP must look like ${defaultPairs(ISSUE_TYPES)}`,
@@ -195,7 +191,6 @@ export function buildSalesforceConfig(environment: Environment) {
     limitBackoffMs: env.SALESFORCE_LIMIT_BACKOFF_MS,
     retryAttempts: env.SALESFORCE_RETRY_ATTEMPTS,
     retryBaseDelayMs: env.SALESFORCE_RETRY_BASE_DELAY_MS,
-    searchFallbackMinutes: env.SALESFORCE_SEARCH_FALLBACK_MINUTES,
     caseTypeMap: {
       ...pairs(defaultPairs(ISSUE_TYPES), ISSUE_TYPES),
       ...pairs(env.SALESFORCE_CASE_TYPE_MAP, ISSUE_TYPES),
