@@ -251,6 +251,7 @@ export class SalesforceGateway {
       throw error;
     } finally {
       stopTimer();
+      this.metrics.concurrencyLimit.set(this.budget.concurrency().limit);
     }
   }
 
