@@ -117,8 +117,9 @@ describe('PriorityRequestLimiter', () => {
     const first = deferred();
     const started: string[] = [];
     const running = subject.run('live', () => first.promise);
-    const background = subject.run('background', async () => void started.push('background'));
-    const live = subject.run('live', async () => void started.push('live'));
+    const record = (name: string) => () => Promise.resolve(void started.push(name));
+    const background = subject.run('background', record('background'));
+    const live = subject.run('live', record('live'));
     await tick();
     expect(started).toEqual([]);
 

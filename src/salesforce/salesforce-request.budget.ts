@@ -51,15 +51,10 @@ export function concurrencyLimitOptions(options: RequestBudgetOptions): Concurre
  */
 export function outcomeOf(error: unknown): RequestOutcome | undefined {
   if (!(error instanceof SalesforceError)) return undefined;
-  switch (error.code) {
-    case SalesforceErrorCode.UNAVAILABLE:
-    case SalesforceErrorCode.TIMEOUT:
-      return 'overloaded';
-    case SalesforceErrorCode.RATE_LIMITED:
-      return error.status === undefined ? undefined : 'overloaded';
-    default:
-      return error.status === undefined ? undefined : 'healthy';
-  }
+  const { code, status } = error;
+  if (code === SalesforceErrorCode.UNAVAILABLE || code === SalesforceErrorCode.TIMEOUT) return 'overloaded';
+  if (status === undefined) return undefined;
+  return code === SalesforceErrorCode.RATE_LIMITED ? 'overloaded' : 'healthy';
 }
 
 /**
@@ -88,13 +83,10 @@ export class RequestBudget {
     );
   }
 
-  run<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
+  async run<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
     if (priority === 'live') return this.limiter.run(priority, fn);
-    try {
-      this.assertBackgroundAllowed();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    this.assertBackgroundAllowed();
+    // Checked again once a slot is free: the pause may have begun while it waited.
     return this.limiter.run(priority, () => {
       this.assertBackgroundAllowed();
       return fn();
