@@ -4,11 +4,11 @@ import {
   dropUnsafeControlCharacters,
   LikeMatch,
   soqlDateTime,
+  soqlDigitsInOrderPattern,
   soqlId,
   soqlLikePattern,
   soqlString,
   soqlStringList,
-  soslTerm,
 } from './soql';
 
 /** Characters that matter to SOQL/SOSL syntax, mixed with ordinary ones so shrinking finds small cases. */
@@ -166,32 +166,11 @@ describe('soqlLikePattern', () => {
   });
 });
 
-const SOSL_RESERVED = new Set('?&|!{}[]()^~*:\\"\'+-'.split(''));
-
-describe('soslTerm', () => {
-  it('should keep the search term inside its braces and escape every reserved character', () => {
-    fc.assert(
-      fc.property(anything, (value) => {
-        const term = soslTerm(value);
-        const query = `FIND {${term}} IN PHONE FIELDS RETURNING Contact(Id)`;
-        let index = 'FIND {'.length;
-        let decoded = '';
-        while (query[index] !== '}') {
-          if (query[index] === '\\') {
-            expect(SOSL_RESERVED.has(query[index + 1])).toBe(true);
-            decoded += query[index + 1];
-            index += 2;
-          } else {
-            expect(SOSL_RESERVED.has(query[index])).toBe(false);
-            decoded += query[index];
-            index += 1;
-          }
-        }
-        expect(query.slice(index)).toBe('} IN PHONE FIELDS RETURNING Contact(Id)');
-        expect(decoded).toBe(dropUnsafeControlCharacters(value).replace(/[\n\r\t\b\f]/g, ' '));
-      }),
-      { numRuns: 2000 },
-    );
+describe('soqlDigitsInOrderPattern', () => {
+  it('should match every written form holding the digits in order, and refuse anything but digits', () => {
+    expect(soqlDigitsInOrderPattern('4155551212')).toBe("'%4%1%5%5%5%5%1%2%1%2%'");
+    expect(() => soqlDigitsInOrderPattern("415' OR Name != '")).toThrow();
+    expect(() => soqlDigitsInOrderPattern('')).toThrow();
   });
 });
 

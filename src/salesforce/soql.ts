@@ -90,12 +90,3 @@ export function soqlDateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** SOSL reserved characters (`sforce_api_calls_sosl_find.htm`), escaped with a backslash even inside quotes. */
-const SOSL_RESERVED = /[?&|!{}[\]()^~*:\\"'+-]/g;
-
-/** The text between `FIND {` and `}`: reserved characters escaped, line breaks and control characters gone. */
-export function soslTerm(value: string): string {
-  return dropUnsafeControlCharacters(value)
-    .replace(/[\n\r\t\b\f]/g, ' ')
-    .replace(SOSL_RESERVED, (character) => `\\${character}`);
-}
