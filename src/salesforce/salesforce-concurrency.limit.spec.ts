@@ -29,8 +29,18 @@ function controller(options: Partial<ConcurrencyLimitOptions> = {}) {
 }
 
 describe('AdaptiveConcurrencyLimit', () => {
-  it('should allow about one more request per round of healthy answers while the limit holds requests back', () => {
-    const { limit, round } = controller();
+  it('should double per round of healthy answers until Salesforce first signals overload', () => {
+    const { limit, round } = controller({ initial: 4 });
+    round(50);
+    expect(limit.current).toBe(8);
+    round(50);
+    expect(limit.current).toBe(16);
+  });
+
+  it('should then allow about one more request per round while the limit holds requests back', () => {
+    const { limit, round } = controller({ initial: 20 });
+    round(50, 'overloaded');
+    expect(limit.current).toBe(10);
     for (let i = 0; i < 5; i += 1) round(50);
     expect(limit.current).toBeGreaterThanOrEqual(14);
     expect(limit.current).toBeLessThanOrEqual(15);
@@ -50,7 +60,7 @@ describe('AdaptiveConcurrencyLimit', () => {
 
   it('should halve on an overload signal, once for a whole round of failures', () => {
     const { limit, round } = controller({ initial: 20 });
-    round(50);
+    round(50, 'healthy', false);
     const before = limit.current;
     round(50, 'overloaded');
     expect(limit.current).toBe(Math.floor(before / 2));
@@ -64,8 +74,8 @@ describe('AdaptiveConcurrencyLimit', () => {
 
   it('should back off a little when answers are far slower than the best seen lately', () => {
     const { limit, round } = controller({ initial: 20 });
-    round(100);
-    round(100);
+    round(100, 'healthy', false);
+    round(100, 'healthy', false);
     const healthy = limit.current;
     round(2_000);
     expect(limit.current).toBeLessThan(healthy);
@@ -74,9 +84,9 @@ describe('AdaptiveConcurrencyLimit', () => {
 
   it('should not count a slower answer as congestion while it stays under a second', () => {
     const { limit, round } = controller({ initial: 20 });
-    round(40);
+    round(40, 'healthy', false);
     const healthy = limit.current;
-    round(900);
+    round(900, 'healthy', false);
     expect(limit.current).toBeGreaterThanOrEqual(healthy);
   });
 

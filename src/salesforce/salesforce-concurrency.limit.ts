@@ -6,8 +6,9 @@ import { RequestPriority } from './salesforce.types';
  * longer, and answers the 26th with `403 REQUEST_LIMIT_EXCEEDED` ("ConcurrentRequests … Limit exceeded")
  * (Salesforce Developer Limits and Allocations Quick Reference, "API Request Limits and Allocations"). A
  * fixed cap is therefore either too low while Salesforce is fast or too high once it slows down. This one
- * adapts, AIMD as in TCP: one more request in flight per round of healthy answers while the limit is what
- * holds requests back; half as many after an overload signal (5xx, `UNABLE_TO_LOCK_ROW`, timeouts,
+ * adapts, AIMD as in TCP: until the first overload signal it doubles per round of healthy answers while the
+ * limit is what holds requests back (slow start, so a burst of calls is not throttled by a cautious start);
+ * after that, one more per round; half as many after an overload signal (5xx, `UNABLE_TO_LOCK_ROW`, timeouts,
  * `REQUEST_LIMIT_EXCEEDED`); a tenth fewer when answers take much longer than the best seen lately; and,
  * while answers take `longRequestMs` or more, never more than `longRequestCeiling` — below Salesforce's 25
  * so the org's other integrations keep some room. At most one decrease per round trip, so a burst of
@@ -42,6 +43,7 @@ export class AdaptiveConcurrencyLimit {
   private windowBest = Infinity;
   private windowStartedAt: number;
   private lastDecreaseAt = -Infinity;
+  private slowStart = true;
 
   constructor(
     private readonly options: ConcurrencyLimitOptions,
@@ -68,11 +70,12 @@ export class AdaptiveConcurrencyLimit {
     const baseline = Math.min(this.previousWindowBest, this.windowBest);
     const slow = latencyMs >= this.options.slowAnswerMs && latencyMs > baseline * latencyTolerance;
     if (outcome === 'overloaded') {
+      this.slowStart = false;
       this.decrease(HARD_DECREASE, now, smoothed);
     } else if (slow) {
       this.decrease(SOFT_DECREASE, now, smoothed);
     } else if (limited) {
-      this.value = Math.min(ceiling, this.value + 1 / this.value);
+      this.value = Math.min(ceiling, this.value + (this.slowStart ? 1 : 1 / this.value));
     }
     if (smoothed >= longRequestMs) this.value = Math.min(this.value, Math.max(floor, longRequestCeiling));
     this.value = clamp(this.value, floor, ceiling);
