@@ -89,4 +89,3 @@ export function soqlId(value: string): string {
 export function soqlDateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-

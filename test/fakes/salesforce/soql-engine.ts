@@ -479,7 +479,10 @@ export class SoqlEngine {
  * A LIKE test. Patterns with `%` only are matched segment by segment (leftmost occurrence of each literal, which
  * is exact for them), not by a regex: `'%4%1%5%…%'` would make a backtracking regex slow on every miss.
  */
-export function likeMatcher(literal: { likeSource: string; likeParts?: string[] }): (text: string) => boolean {
+export function likeMatcher(literal: {
+  likeSource: string;
+  likeParts?: string[];
+}): (text: string) => boolean {
   const parts = literal.likeParts?.map((part) => part.toLowerCase());
   if (!parts) {
     const regex = new RegExp(`^${literal.likeSource}$`, 'is');
