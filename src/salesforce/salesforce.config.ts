@@ -91,8 +91,9 @@ export class SalesforceEnvironment {
   SALESFORCE_MIN_CONCURRENCY: number = 4;
 
   /**
-   * The limit's start, and its cap while answers take 10 s or more: Salesforce allows 25 requests per org
-   * that run 20 s or longer, and other integrations of the org need some of them.
+   * The limit's start, and its cap while answers take half of SALESFORCE_REQUEST_TIMEOUT_MS or more (at
+   * most 10 s): Salesforce allows 25 requests per org that run 20 s or longer, and other integrations of the
+   * org need some of them.
    */
   @EnvInt({ min: 1 })
   SALESFORCE_LONG_REQUEST_CONCURRENCY: number = 20;
