@@ -21,7 +21,10 @@ export interface ConcurrencyLimitOptions {
   initial: number;
   /** An answer this many times slower than the recent best counts as congestion… */
   latencyTolerance: number;
-  /** …when it also took this long: below it Salesforce is healthy whatever the ratio (our own event loop can add that much under a burst). */
+  /**
+   * …when it also took this long: below it Salesforce is healthy whatever the ratio (our own event loop can
+   * add that much under a burst).
+   */
   slowAnswerMs: number;
   longRequestMs: number;
   longRequestCeiling: number;
