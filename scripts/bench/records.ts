@@ -224,7 +224,7 @@ export async function drainAndVerify(
 
 export interface StatsDelta {
   apiCalls: number;
-  /** [route, count] of data API requests, e.g. ['search', 1000]; routes with none left out. */
+  /** [route, count] of data API requests, e.g. ['composite', 2000]; routes with none left out. */
   routes: [string, number][];
   tokenRequests: number;
   unauthorized: number;

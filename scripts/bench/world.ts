@@ -49,7 +49,7 @@ export interface World {
 export const CASE_KEY_FIELD = 'Voice_Call_Key__c';
 const SEEDED_DAYS_AGO = 30;
 
-/** N contacts with distinct numbers, stored in the formats people type (SOSL must match all of them). */
+/** N contacts with distinct numbers, stored in the formats people type (the lookup must match all of them). */
 async function seedCallers(fake: Pool, count: number): Promise<Caller[]> {
   // Established customers: their records are older than any search-index lag.
   const since = new Date(Date.now() - SEEDED_DAYS_AGO * 86_400_000).toISOString();

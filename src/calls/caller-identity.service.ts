@@ -13,11 +13,14 @@ export interface IdentifiedCaller {
 }
 
 const UNKNOWN: CallerIdentity = { kind: 'unknown' };
+/** Open cases the assistant is told about. */
+const OPEN_CASES_READ = 3;
 
 /** Identifies the caller from their number within a time budget; never throws. */
 @Injectable()
 export class CallerIdentityService {
   private readonly logger = new Logger(CallerIdentityService.name);
+  private readonly inFlight = new Map<string, Promise<IdentifiedCaller>>();
 
   constructor(
     private readonly salesforce: SalesforceClient,
@@ -42,25 +45,37 @@ export class CallerIdentityService {
       });
       return { withinBudget: none, eventual: none };
     }
-    // Identification and the open-cases query are two round trips: when only the second misses the budget, the
-    // caller is still greeted by name (without their cases).
-    let identified: CallerIdentity | undefined;
-    const eventual = this.lookup(e164, (identity) => (identified = identity)).catch((error: unknown) => {
-      this.logger.warn(
-        { event: 'caller_lookup_failed', code: (error as { code?: string }).code },
-        'lookup failed',
-      );
-      return { identity: UNKNOWN, openCases: [], complete: false };
-    });
+    const eventual = this.lookupOnce(e164);
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<IdentifiedCaller>((resolve) => {
       timer = setTimeout(() => {
         this.logger.warn({ event: 'caller_lookup_over_budget' }, 'caller lookup ran out of time');
-        resolve({ identity: identified ?? UNKNOWN, openCases: [], complete: false });
+        resolve({ identity: UNKNOWN, openCases: [], complete: false });
       }, this.config.callerLookupBudgetMs);
     });
     const withinBudget = Promise.race([eventual, budget]).finally(() => clearTimeout(timer));
     return { withinBudget, eventual };
+  }
+
+  /**
+   * One Salesforce request per number at a time: a tool call that arrives while the assistant-request lookup
+   * is still running (it ran out of budget) waits for that answer instead of asking again. Answers are kept
+   * on the call row by the callers of `identify`, so this holds only lookups in flight.
+   */
+  private lookupOnce(e164: string): Promise<IdentifiedCaller> {
+    const running = this.inFlight.get(e164);
+    if (running) return running;
+    const lookup = this.lookup(e164)
+      .catch((error: unknown): IdentifiedCaller => {
+        this.logger.warn(
+          { event: 'caller_lookup_failed', code: (error as { code?: string }).code },
+          'lookup failed',
+        );
+        return { identity: UNKNOWN, openCases: [], complete: false };
+      })
+      .finally(() => this.inFlight.delete(e164));
+    this.inFlight.set(e164, lookup);
+    return lookup;
   }
 
   /**
@@ -74,15 +89,11 @@ export class CallerIdentityService {
     return identityOf(await this.salesforce.findCallerByPhone(e164, priority));
   }
 
-  private async lookup(
-    e164: string,
-    onIdentified: (identity: CallerIdentity) => void,
-  ): Promise<IdentifiedCaller> {
-    const identity = identityOf(await this.salesforce.findCallerByPhone(e164, 'live'));
-    if (!isIdentified(identity)) return { identity, openCases: [], complete: true };
-    onIdentified(identity);
-    const openCases = await this.salesforce.listOpenCases({ contactId: identity.contactId }, 3, 'live');
-    return { identity, openCases, complete: true };
+  /** The caller and their open cases: one request (`findCallerWithOpenCases`). */
+  private async lookup(e164: string): Promise<IdentifiedCaller> {
+    const found = await this.salesforce.findCallerWithOpenCases(e164, OPEN_CASES_READ, 'live');
+    const identity = identityOf(found.match);
+    return { identity, openCases: isIdentified(identity) ? found.openCases : [], complete: true };
   }
 }
 

@@ -31,7 +31,7 @@ function digitsOf(value: string): string {
 
 /**
  * Whether a phone stored in Salesforce (any format, with or without country code or trunk prefix) is the
- * caller's number. Runs on search results, so a loose search (SOSL, LIKE on the last digits) never yields a
+ * caller's number. Runs on search results, so a loose search (LIKE on the digits in order) never yields a
  * wrong match.
  */
 export function storedPhoneMatches(
@@ -47,11 +47,6 @@ export function storedPhoneMatches(
   return [national, `0${national}`, `${countryCode}${national}`, `00${countryCode}${national}`]
     .concat(`011${countryCode}${national}`)
     .includes(digits);
-}
-
-/** The last digits used for the SOQL fallback: contiguous in nearly every written format ("555-1212"). */
-export function phoneTailDigits(caller: NormalisedPhone, length = 4): string {
-  return caller.national.slice(-length);
 }
 
 /**

@@ -63,6 +63,68 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       expect(await client.findCallerByPhone('+12125550999')).toEqual({ kind: 'unidentified' });
     });
 
+    it('should read the caller and their open cases in one API call, most recent first', async () => {
+      const { fake, client } = await kit.startClientHarness();
+      const contactId = fake.insert('Contact', {
+        FirstName: 'Jane',
+        LastName: 'Doe',
+        Phone: '(415) 555-1212',
+      });
+      fake.insert('Case', { Subject: 'Old', ContactId: contactId, CreatedDate: '2026-01-01T00:00:00.000Z' });
+      fake.insert('Case', { Subject: 'Closed', ContactId: contactId, Status: 'Closed' });
+      fake.insert('Case', { Subject: 'New', ContactId: contactId, CreatedDate: '2026-02-01T00:00:00.000Z' });
+      const before = fake.stats.apiCallsCounted;
+
+      const found = await client.findCallerWithOpenCases('+14155551212', 3);
+
+      expect(found.match).toMatchObject({ kind: 'identified', contact: { id: contactId } });
+      expect(found.openCases.map((record) => record.subject)).toEqual(['New', 'Old']);
+      expect(fake.stats.apiCallsCounted - before).toBe(1);
+      expect(fake.stats.apiRequests.search).toBe(0);
+    });
+
+    it('should answer an unknown number with one API call and no fallback request', async () => {
+      const { fake, client } = await kit.startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
+      const before = fake.stats.apiCallsCounted;
+
+      expect(await client.findCallerWithOpenCases('+14155550000', 3)).toEqual({
+        match: { kind: 'unidentified' },
+        openCases: [],
+      });
+      expect(fake.stats.apiCallsCounted - before).toBe(1);
+    });
+
+    it('should find a contact not yet in the search index, with its cases, in one API call', async () => {
+      const { fake, client } = await kit.startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
+      const contactId = fake.insert('Contact', { LastName: 'New', MobilePhone: '415-555-0199' });
+      fake.insert('Case', { Subject: 'Just opened', ContactId: contactId });
+      const before = fake.stats.apiCallsCounted;
+
+      const found = await client.findCallerWithOpenCases('+14155550199', 3);
+
+      expect(found.match).toMatchObject({ kind: 'identified', contact: { id: contactId } });
+      expect(found.openCases.map((record) => record.subject)).toEqual(['Just opened']);
+      expect(fake.stats.apiCallsCounted - before).toBe(1);
+    });
+
+    it("should read the matched contact's cases, not those of a look-alike number read first", async () => {
+      const { fake, client } = await kit.startClientHarness();
+      const contactId = fake.insert('Contact', { LastName: 'Real', Phone: '(415) 555-1212' });
+      fake.insert('Case', { Subject: 'Mine', ContactId: contactId });
+      // The same digits in order, but another number; modified last, so the first row of the query.
+      const otherId = fake.insert('Contact', {
+        LastName: 'Other',
+        Phone: '(415) 555-1213, desk 2',
+        LastModifiedDate: new Date(Date.now() + 60_000).toISOString(),
+      });
+      fake.insert('Case', { Subject: 'Not mine', ContactId: otherId });
+
+      const found = await client.findCallerWithOpenCases('+14155551212', 3);
+
+      expect(found.match).toMatchObject({ kind: 'identified', contact: { id: contactId } });
+      expect(found.openCases.map((record) => record.subject)).toEqual(['Mine']);
+    });
+
     it('should not match a number that only shares its last digits', async () => {
       const { fake, client } = await kit.startClientHarness({ fake: { searchIndexLagMs: 120_000 } });
       fake.insert('Contact', { LastName: 'Other', Phone: '(310) 555-1212' });
@@ -96,7 +158,7 @@ describe('SalesforceRestClient against the Salesforce fake', () => {
       });
       expect(
         await kit.metricValue(registry, 'salesforce_requests_total', {
-          operation: 'findCallerByPhone.search',
+          operation: 'findCaller',
         }),
       ).toBeLessThanOrEqual(1);
     });

@@ -1,61 +1,121 @@
 import { Logger } from '@nestjs/common';
-import { NormalisedPhone, phoneTailDigits, PhoneNumbers } from '../common/phone-numbers';
-import { SalesforceConfig } from './salesforce.config';
-import { AccountRef, CallerMatch, RequestPriority } from './salesforce.types';
-import { queryPath, QueryResult, SalesforceGateway } from './salesforce-gateway';
+import { NormalisedPhone, PhoneNumbers } from '../common/phone-numbers';
+import { AccountRef, CallerMatch, CallerWithOpenCases, RequestPriority } from './salesforce.types';
+import { CompositeSubrequest, queryPath, QueryResult, SalesforceGateway } from './salesforce-gateway';
 import {
   ACCOUNT_FIELDS,
   AccountRow,
+  CASE_FIELDS,
+  CaseRow,
   CONTACT_FIELDS,
   ContactRow,
   distinctById,
-  isType,
-  SObject,
   toAccountRef,
+  toCaseRecord,
   toContactRef,
 } from './salesforce-rows';
-import { soqlDateTime, soqlLikePattern, soqlString, soslTerm } from './soql';
+import { soqlDigitsInOrderPattern, soqlId, soqlString } from './soql';
+
+/** Rows read per object: far more than one number has, so a true match is never cut off. */
+const CANDIDATES = 50;
 
 /** Who is calling: a Contact or Account by phone number, an Account by the number the caller reads out. */
 export class CallerLookupSection {
   private readonly logger = new Logger(CallerLookupSection.name);
   constructor(
     private readonly gateway: SalesforceGateway,
-    private readonly config: SalesforceConfig,
     private readonly phones: PhoneNumbers,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async findCallerByPhone(phoneE164: string, priority: RequestPriority = 'live'): Promise<CallerMatch> {
+    return (await this.findCallerWithOpenCases(phoneE164, 0, priority)).match;
+  }
+
+  /**
+   * Who is calling and their open cases, in one `/composite` request (one API call toward the daily limit,
+   * REST API Developer Guide, "Composite"): SOQL on Contact and Account phone fields, and the open Cases of
+   * the first Contact found, through the reference `@{contacts.records[0].Id}`.
+   *
+   * Why SOQL, not SOSL: `/composite` runs sObject, Query, QueryAll and sObject Collections subrequests only,
+   * not Search (same page, "Composite is supported for the following resources"); `/composite/batch` runs
+   * Search but "each subrequest counts against rate limits" and cannot pass results on ("Composite Batch");
+   * and a SOSL RETURNING clause returns only records matching the search term, with no child relationships
+   * ("RETURNING FieldSpec"), so it cannot return a contact's cases. SOQL also reads records the moment they
+   * are saved, where the search index lags 1–3 minutes: a contact created during the last minutes is found
+   * by this same request, with no fallback request for numbers nobody knows.
+   *
+   * Phones are stored as entered, so the filter is LIKE on the national digits in order with anything
+   * between them (`%4%1%5%…`), and the exact comparison is made here in code.
+   */
+  async findCallerWithOpenCases(
+    phoneE164: string,
+    openCaseLimit: number,
+    priority: RequestPriority = 'live',
+  ): Promise<CallerWithOpenCases> {
     const caller = this.phones.normalise(phoneE164);
-    if (!caller) return { kind: 'unidentified' };
-
-    // SOSL matches every stored format, but only once the search index has caught up (1–3 min).
-    const sosl =
-      `FIND {${soslTerm(caller.national)}} IN PHONE FIELDS RETURNING ` +
-      `Contact(${CONTACT_FIELDS}), Account(${ACCOUNT_FIELDS}) LIMIT 50`;
-    const search = await this.gateway.request<{ searchRecords: SObject[] }>({
-      operation: 'findCallerByPhone.search',
-      method: 'GET',
-      path: `/search?q=${encodeURIComponent(sosl)}`,
-      priority,
-      idempotent: true,
-    });
-    let contacts = this.matchingContacts(
-      search.body.searchRecords.filter(isType<ContactRow>('Contact')),
-      caller,
-    );
-    let accounts = this.matchingAccounts(
-      search.body.searchRecords.filter(isType<AccountRow>('Account')),
-      caller,
-    );
-
-    if (contacts.length === 0) {
-      const recent = await this.findRecentByPhone(caller, priority);
-      contacts = this.matchingContacts(recent.contacts, caller);
-      accounts = distinctById([...accounts, ...this.matchingAccounts(recent.accounts, caller)]);
+    if (!caller) return { match: { kind: 'unidentified' }, openCases: [] };
+    const pattern = soqlDigitsInOrderPattern(caller.national);
+    const subrequests: CompositeSubrequest[] = [
+      {
+        method: 'GET',
+        path: queryPath(
+          `SELECT ${CONTACT_FIELDS} FROM Contact WHERE Phone LIKE ${pattern} OR MobilePhone LIKE ${pattern} ` +
+            `ORDER BY LastModifiedDate DESC LIMIT ${CANDIDATES}`,
+        ),
+        referenceId: 'contacts',
+      },
+      {
+        method: 'GET',
+        path: queryPath(
+          `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE Phone LIKE ${pattern} ` +
+            `ORDER BY LastModifiedDate DESC LIMIT ${CANDIDATES}`,
+        ),
+        referenceId: 'accounts',
+      },
+    ];
+    const limit = Math.max(0, Math.min(Math.floor(openCaseLimit), 200));
+    if (limit > 0) {
+      // The reference stays unencoded in the URL: Salesforce resolves it before it runs the query.
+      subrequests.push({
+        method: 'GET',
+        path:
+          `/query?q=${encodeURIComponent(`SELECT ${CASE_FIELDS} FROM Case WHERE ContactId = '`)}` +
+          `@{contacts.records[0].Id}` +
+          encodeURIComponent(`' AND IsClosed = false ORDER BY CreatedDate DESC LIMIT ${limit}`),
+        referenceId: 'openCases',
+      });
     }
+    // With allOrNone false a subrequest whose reference finds nothing (no contact) fails alone.
+    const [contactsResult, accountsResult, casesResult] = await this.gateway.composite(
+      'findCaller',
+      subrequests,
+      {
+        priority,
+        allOrNone: false,
+        idempotent: true,
+        optional: ['openCases'],
+      },
+    );
+    const contactRows = (contactsResult.body as QueryResult<ContactRow>).records;
+    const contacts = this.matchingContacts(contactRows, caller);
+    const accounts = this.matchingAccounts((accountsResult.body as QueryResult<AccountRow>).records, caller);
+    const match = this.matchOf(contacts, accounts);
+    if (limit === 0 || match.kind !== 'identified') return { match, openCases: [] };
+    if (contactRows[0]?.Id === match.contact.id && casesResult?.httpStatusCode === 200) {
+      const openCases = (casesResult.body as QueryResult<CaseRow>).records.map(toCaseRecord);
+      return { match, openCases };
+    }
+    // The first row was another number with the same digits (rare): a second request for the right cases.
+    const openCases = await this.gateway.query<CaseRow>(
+      'findCaller.openCases',
+      `SELECT ${CASE_FIELDS} FROM Case WHERE ContactId = ${soqlId(match.contact.id)} AND IsClosed = false ` +
+        `ORDER BY CreatedDate DESC LIMIT ${limit}`,
+      priority,
+    );
+    return { match, openCases: openCases.map(toCaseRecord) };
+  }
 
+  private matchOf(contacts: ContactRow[], accounts: AccountRow[]): CallerMatch {
     if (contacts.length > 1) return { kind: 'ambiguous', candidates: contacts.length };
     if (contacts.length === 1) {
       const row = contacts[0];
@@ -79,44 +139,6 @@ export class CallerLookupSection {
     if (accounts.length > 1) return { kind: 'ambiguous', candidates: accounts.length };
     if (accounts.length === 1) return { kind: 'account', account: toAccountRef(accounts[0]) };
     return { kind: 'unidentified' };
-  }
-
-  /**
-   * Records changed after the search index last caught up, by SOQL: LIKE on the last four digits (contiguous
-   * in nearly every format), then exact comparison in code. Both queries travel in one `/composite` call.
-   */
-  private async findRecentByPhone(
-    caller: NormalisedPhone,
-    priority: RequestPriority,
-  ): Promise<{ contacts: ContactRow[]; accounts: AccountRow[] }> {
-    const tail = soqlLikePattern(phoneTailDigits(caller), 'endsWith');
-    const since = soqlDateTime(new Date(this.now() - this.config.searchFallbackMinutes * 60_000));
-    const contactQuery =
-      `SELECT ${CONTACT_FIELDS} FROM Contact WHERE LastModifiedDate >= ${since} ` +
-      `AND (Phone LIKE ${tail} OR MobilePhone LIKE ${tail}) ORDER BY LastModifiedDate DESC LIMIT 200`;
-    const accountQuery =
-      `SELECT ${ACCOUNT_FIELDS} FROM Account WHERE LastModifiedDate >= ${since} ` +
-      `AND Phone LIKE ${tail} ORDER BY LastModifiedDate DESC LIMIT 200`;
-    const [contacts, accounts] = await this.gateway.composite(
-      'findCallerByPhone.recent',
-      [
-        {
-          method: 'GET',
-          path: queryPath(contactQuery),
-          referenceId: 'contacts',
-        },
-        {
-          method: 'GET',
-          path: queryPath(accountQuery),
-          referenceId: 'accounts',
-        },
-      ],
-      { priority, allOrNone: false, idempotent: true },
-    );
-    return {
-      contacts: (contacts.body as QueryResult<ContactRow>).records,
-      accounts: (accounts.body as QueryResult<AccountRow>).records,
-    };
   }
 
   private matchingContacts(rows: ContactRow[], caller: NormalisedPhone): ContactRow[] {

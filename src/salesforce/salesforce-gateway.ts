@@ -16,7 +16,7 @@ import { RequestBudget } from './salesforce-request.budget';
 import { AccessToken, SalesforceTokenProvider } from './salesforce-token.provider';
 
 export interface GatewayRequest {
-  /** Metric label and error prefix, e.g. `findCallerByPhone.search`. */
+  /** Metric label and error prefix, e.g. `findCaller`. */
   operation: string;
   method: HttpMethod;
   /** Below `/services/data/vNN.0`, e.g. `/query?q=…`. */
@@ -53,6 +53,11 @@ export interface CompositeOptions {
   allOrNone: boolean;
   idempotent: boolean;
   headers?: Record<string, string>;
+  /**
+   * Reference ids of subrequests allowed to fail (with `allOrNone: false`): their failure is returned, not
+   * thrown. For a subrequest whose reference may resolve to nothing, e.g. `@{contacts.records[0].Id}`.
+   */
+  optional?: readonly string[];
 }
 
 export interface QueryResult<T> {
@@ -169,7 +174,9 @@ export class SalesforceGateway {
       idempotent: options.idempotent,
     });
     const results = response.body.compositeResponse;
-    const failures = results.filter((result) => result.httpStatusCode >= 300);
+    const failures = results.filter(
+      (result) => result.httpStatusCode >= 300 && !options.optional?.includes(result.referenceId),
+    );
     if (failures.length > 0) {
       const entriesOf = (result: CompositeSubresponse): SalesforceErrorEntry[] =>
         Array.isArray(result.body) ? (result.body as SalesforceErrorEntry[]) : [];
@@ -249,6 +256,7 @@ export class SalesforceGateway {
       throw error;
     } finally {
       stopTimer();
+      this.metrics.concurrencyLimit.set(this.budget.concurrency().limit);
     }
   }
 

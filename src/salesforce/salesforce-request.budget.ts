@@ -1,10 +1,21 @@
-import { BulkheadPolicy, isBulkheadRejectedError } from 'cockatiel';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 import { ApiUsage, RequestPriority } from './salesforce.types';
+import {
+  AdaptiveConcurrencyLimit,
+  ConcurrencyLimitOptions,
+  PriorityRequestLimiter,
+  RequestOutcome,
+} from './salesforce-concurrency.limit';
 
 export interface RequestBudgetOptions {
+  /** Bounds of the adaptive in-flight limit (SALESFORCE_MIN_CONCURRENCY, SALESFORCE_MAX_CONCURRENCY). */
+  minConcurrency: number;
   maxConcurrency: number;
-  /** Share of the concurrency that background requests may hold at once. */
+  /** The limit while answers are long (SALESFORCE_LONG_REQUEST_CONCURRENCY). */
+  longRequestConcurrency: number;
+  /** Requests are cut off after this (SALESFORCE_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** Share of the current limit that background requests may hold at once. */
   backgroundShare: number;
   /** Background requests are refused while api-usage / limit is at or above this. */
   backgroundUsageCeiling: number;
@@ -14,18 +25,47 @@ export interface RequestBudgetOptions {
 
 const MAX_LIMIT_PAUSE_MS = 60 * 60_000;
 const LIVE_QUEUE = 100_000;
+/**
+ * Answers count as long from half of Salesforce's 20 s (or half our own timeout, when shorter): the limit
+ * closes in on the 25 long requests before requests get there.
+ */
+const LONG_REQUEST_MS = 10_000;
+
+export function concurrencyLimitOptions(options: RequestBudgetOptions): ConcurrencyLimitOptions {
+  const floor = Math.min(options.minConcurrency, options.maxConcurrency);
+  return {
+    floor,
+    ceiling: options.maxConcurrency,
+    initial: Math.max(floor, Math.min(options.maxConcurrency, options.longRequestConcurrency)),
+    latencyTolerance: 4,
+    slowAnswerMs: 1_000,
+    longRequestMs: Math.min(LONG_REQUEST_MS, options.requestTimeoutMs / 2),
+    longRequestCeiling: options.longRequestConcurrency,
+    baselineWindowMs: 60_000,
+  };
+}
 
 /**
- * Two priorities over one pool of request slots (cockatiel bulkheads). Every request takes a slot of the
- * shared pool; background requests must first get one of the few background slots, so they can never hold
- * more than their share and live-call requests always find room. Background requests are also refused while
- * the org's daily usage is near its limit, and for a growing pause after `REQUEST_LIMIT_EXCEEDED` — the
- * outbox keeps them and tries later. Limits are per org and per rolling 24 h, so this is driven by
- * `Sforce-Limit-Info`, not by a fixed rate.
+ * Overload signals lower the limit; any other answer from Salesforce is a healthy sample (it answered);
+ * refusals of our own (a paused background request, a full queue) are no sample at all.
+ */
+export function outcomeOf(error: unknown): RequestOutcome | undefined {
+  if (!(error instanceof SalesforceError)) return undefined;
+  const { code, status } = error;
+  if (code === SalesforceErrorCode.UNAVAILABLE || code === SalesforceErrorCode.TIMEOUT) return 'overloaded';
+  if (status === undefined) return undefined;
+  return code === SalesforceErrorCode.RATE_LIMITED ? 'overloaded' : 'healthy';
+}
+
+/**
+ * Who may send a request to Salesforce now. An adaptive in-flight limit (`salesforce-concurrency.limit.ts`)
+ * with live-call requests ahead of background ones; background requests are also refused while the org's
+ * daily usage is near its limit, and for a growing pause after `REQUEST_LIMIT_EXCEEDED` — the outbox keeps
+ * them and tries later. Limits are per org and per rolling 24 h, so this is driven by `Sforce-Limit-Info`,
+ * not by a fixed rate.
  */
 export class RequestBudget {
-  private readonly shared: BulkheadPolicy;
-  private readonly background: BulkheadPolicy;
+  private readonly limiter: PriorityRequestLimiter;
   private usage?: ApiUsage;
   private pausedUntil = 0;
   private limitStrikes = 0;
@@ -34,38 +74,32 @@ export class RequestBudget {
     private readonly options: RequestBudgetOptions,
     private readonly now: () => number = Date.now,
   ) {
-    const backgroundSlots = Math.max(1, Math.floor(options.maxConcurrency * options.backgroundShare));
-    this.shared = new BulkheadPolicy(options.maxConcurrency, LIVE_QUEUE);
-    this.background = new BulkheadPolicy(backgroundSlots, backgroundSlots * 20);
+    const backgroundQueue = Math.max(1, Math.floor(options.maxConcurrency * options.backgroundShare)) * 20;
+    this.limiter = new PriorityRequestLimiter(
+      new AdaptiveConcurrencyLimit(concurrencyLimitOptions(options), now),
+      { backgroundShare: options.backgroundShare, liveQueue: LIVE_QUEUE, backgroundQueue },
+      outcomeOf,
+      now,
+    );
   }
 
   async run<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
-    try {
-      switch (priority) {
-        case 'live':
-          return await this.shared.execute(fn);
-        case 'background':
-          this.assertBackgroundAllowed();
-          return await this.background.execute(() =>
-            this.shared.execute(() => {
-              this.assertBackgroundAllowed();
-              return fn();
-            }),
-          );
-      }
-    } catch (error) {
-      if (isBulkheadRejectedError(error)) {
-        throw new SalesforceError(
-          SalesforceErrorCode.RATE_LIMITED,
-          `Salesforce ${priority} request queue is full`,
-          true,
-          {
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
+    if (priority === 'live') return this.limiter.run(priority, fn);
+    this.assertBackgroundAllowed();
+    // Checked again once a slot is free: the pause may have begun while it waited.
+    return this.limiter.run(priority, () => {
+      this.assertBackgroundAllowed();
+      return fn();
+    });
+  }
+
+  /** The in-flight limit now, and the requests in flight and waiting (metrics, tests). */
+  concurrency(): { limit: number; inFlight: number; waiting: number } {
+    return {
+      limit: this.limiter.limit.current,
+      inFlight: this.limiter.requestsInFlight,
+      waiting: this.limiter.requestsWaiting,
+    };
   }
 
   recordUsage(used: number, limit: number): void {

@@ -6,6 +6,7 @@ import {
   AccountRef,
   ApiUsage,
   CallerMatch,
+  CallerWithOpenCases,
   CaseOwner,
   CaseRecord,
   ContactUpdate,
@@ -47,7 +48,7 @@ export class SalesforceRestClient extends SalesforceClient {
     now: () => number = Date.now,
   ) {
     super();
-    this.callers = new CallerLookupSection(gateway, config, phones, now);
+    this.callers = new CallerLookupSection(gateway, phones);
     this.cases = new CaseSection(gateway, config, now);
     this.contacts = new ContactSection(gateway, phones);
     this.callLog = new CallLogSection(gateway, config.taskFieldMap);
@@ -58,6 +59,14 @@ export class SalesforceRestClient extends SalesforceClient {
 
   findCallerByPhone(phoneE164: string, priority?: RequestPriority): Promise<CallerMatch> {
     return this.callers.findCallerByPhone(phoneE164, priority);
+  }
+
+  findCallerWithOpenCases(
+    phoneE164: string,
+    openCaseLimit: number,
+    priority?: RequestPriority,
+  ): Promise<CallerWithOpenCases> {
+    return this.callers.findCallerWithOpenCases(phoneE164, openCaseLimit, priority);
   }
 
   findAccountByNumber(accountNumber: string, priority?: RequestPriority): Promise<AccountRef | null> {

@@ -57,11 +57,6 @@ export interface SaveResult {
   errors: SalesforceErrorEntry[];
 }
 
-/** SOSL answers with several objects in one list; this picks one type out of it. */
-export function isType<T extends SObject>(type: string): (record: SObject) => record is T {
-  return (record): record is T => record.attributes?.type === type;
-}
-
 export function distinctById<T extends SObject>(rows: T[]): T[] {
   const seen = new Map<string, T>();
   for (const row of rows) if (!seen.has(row.Id)) seen.set(row.Id, row);

@@ -3,6 +3,7 @@ import {
   AccountRef,
   ApiUsage,
   CallerMatch,
+  CallerWithOpenCases,
   CaseOwner,
   CaseRecord,
   ContactUpdate,
@@ -22,6 +23,12 @@ import {
 export abstract class SalesforceClient {
   /** Caller identification by phone (E.164 in; every stored format matched). */
   abstract findCallerByPhone(phoneE164: string, priority?: RequestPriority): Promise<CallerMatch>;
+  /** The caller and, when identified as a contact, their `openCaseLimit` most recent open cases: one API call. */
+  abstract findCallerWithOpenCases(
+    phoneE164: string,
+    openCaseLimit: number,
+    priority?: RequestPriority,
+  ): Promise<CallerWithOpenCases>;
   abstract findAccountByNumber(accountNumber: string, priority?: RequestPriority): Promise<AccountRef | null>;
   abstract getCaseByNumber(caseNumber: string, priority?: RequestPriority): Promise<CaseRecord | null>;
   /** Open cases of a contact (or, without contact, of an account), most recent first. */

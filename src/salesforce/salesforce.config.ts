@@ -98,11 +98,26 @@ export class SalesforceEnvironment {
   @EnvInt({ min: 1 })
   SALESFORCE_TOKEN_RETRY_AFTER_MS: number = 30_000;
 
-  /** Requests in flight at once from this replica (also the keep-alive connection pool size). */
+  /**
+   * Ceiling of the adaptive limit on requests in flight from this replica (also the keep-alive connection
+   * pool size). Salesforce does not limit concurrent requests shorter than 20 s.
+   */
   @EnvInt({ min: 1 })
-  SALESFORCE_MAX_CONCURRENCY: number = 50;
+  SALESFORCE_MAX_CONCURRENCY: number = 200;
 
-  /** Share of SALESFORCE_MAX_CONCURRENCY that background writes (outbox, call logs) may use. */
+  /** Floor of the adaptive limit: it never backs off below this many requests in flight. */
+  @EnvInt({ min: 1 })
+  SALESFORCE_MIN_CONCURRENCY: number = 4;
+
+  /**
+   * The limit's start, and its cap while answers take half of SALESFORCE_REQUEST_TIMEOUT_MS or more (at
+   * most 10 s): Salesforce allows 25 requests per org that run 20 s or longer, and other integrations of the
+   * org need some of them.
+   */
+  @EnvInt({ min: 1 })
+  SALESFORCE_LONG_REQUEST_CONCURRENCY: number = 20;
+
+  /** Share of the current limit that background writes (outbox, call logs) may use. */
   @Type(() => Number)
   @IsNumber()
   @Min(0.01)
@@ -127,10 +142,6 @@ export class SalesforceEnvironment {
   /** First retry delay; later ones grow exponentially with jitter. */
   @EnvInt({ min: 0 })
   SALESFORCE_RETRY_BASE_DELAY_MS: number = 200;
-
-  /** The SOQL fallback of caller lookup covers records changed this recently (SOSL's index lags behind). */
-  @EnvInt({ min: 1 })
-  SALESFORCE_SEARCH_FALLBACK_MINUTES: number = 30;
 
   /** issueType → Case.Type picklist value, as `issue=Value` pairs. */
   @Matches(pairsPattern(ISSUE_TYPES), {
@@ -244,12 +255,13 @@ export function buildSalesforceConfig(environment: Environment) {
     tokenFailureThreshold: env.SALESFORCE_TOKEN_FAILURE_THRESHOLD,
     tokenRetryAfterMs: env.SALESFORCE_TOKEN_RETRY_AFTER_MS,
     maxConcurrency: env.SALESFORCE_MAX_CONCURRENCY,
+    minConcurrency: env.SALESFORCE_MIN_CONCURRENCY,
+    longRequestConcurrency: env.SALESFORCE_LONG_REQUEST_CONCURRENCY,
     backgroundShare: env.SALESFORCE_BACKGROUND_SHARE,
     backgroundUsageCeiling: env.SALESFORCE_BACKGROUND_USAGE_CEILING,
     limitBackoffMs: env.SALESFORCE_LIMIT_BACKOFF_MS,
     retryAttempts: env.SALESFORCE_RETRY_ATTEMPTS,
     retryBaseDelayMs: env.SALESFORCE_RETRY_BASE_DELAY_MS,
-    searchFallbackMinutes: env.SALESFORCE_SEARCH_FALLBACK_MINUTES,
     caseTypeMap: {
       ...pairs(defaultPairs(ISSUE_TYPES), ISSUE_TYPES),
       ...pairs(env.SALESFORCE_CASE_TYPE_MAP, ISSUE_TYPES),

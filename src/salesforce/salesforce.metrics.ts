@@ -7,6 +7,7 @@ export class SalesforceMetrics {
   readonly requests: Counter<'operation' | 'outcome'>;
   readonly requestDuration: Histogram<'operation'>;
   readonly tokenRequests: Counter<'flow' | 'outcome'>;
+  readonly concurrencyLimit: Gauge;
 
   constructor(registry: Registry) {
     this.apiUsage =
@@ -46,6 +47,13 @@ export class SalesforceMetrics {
         name: 'salesforce_token_requests_total',
         help: 'OAuth token requests by flow and outcome',
         labelNames: ['flow', 'outcome'],
+        registers: [registry],
+      });
+    this.concurrencyLimit =
+      existing(registry, 'salesforce_concurrency_limit') ??
+      new Gauge({
+        name: 'salesforce_concurrency_limit',
+        help: 'Requests this replica may have in flight to Salesforce now (the adaptive limit)',
         registers: [registry],
       });
   }

@@ -65,6 +65,12 @@ export interface NewCase {
 }
 
 /** Whose cases: a contact, or (without contact) an account. */
+/** Who is calling and, when they are an identified contact, their most recent open cases. */
+export interface CallerWithOpenCases {
+  match: CallerMatch;
+  openCases: CaseRecord[];
+}
+
 export interface CaseOwner {
   contactId?: string;
   accountId?: string;

@@ -4,6 +4,7 @@ import {
   dropUnsafeControlCharacters,
   LikeMatch,
   soqlDateTime,
+  soqlDigitsInOrderPattern,
   soqlId,
   soqlLikePattern,
   soqlString,
@@ -163,6 +164,14 @@ describe('soqlLikePattern', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('soqlDigitsInOrderPattern', () => {
+  it('should match every written form holding the digits in order, and refuse anything but digits', () => {
+    expect(soqlDigitsInOrderPattern('4155551212')).toBe("'%4%1%5%5%5%5%1%2%1%2%'");
+    expect(() => soqlDigitsInOrderPattern("415' OR Name != '")).toThrow();
+    expect(() => soqlDigitsInOrderPattern('')).toThrow();
   });
 });
 

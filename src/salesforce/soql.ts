@@ -59,6 +59,15 @@ export function soqlLikePattern(value: string, match: LikeMatch): string {
   }
 }
 
+/**
+ * A LIKE pattern matching any text that holds these digits in this order, whatever lies between them:
+ * `(415) 555-1212`, `415.555.1212` and `+1 415 555 1212` all match `4155551212`. Digits only.
+ */
+export function soqlDigitsInOrderPattern(digits: string): string {
+  if (!/^\d+$/.test(digits)) throw new Error('soqlDigitsInOrderPattern takes digits only');
+  return `'%${digits.split('').join('%')}%'`;
+}
+
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 export function isSalesforceId(value: string): boolean {
@@ -84,7 +93,10 @@ export function soqlDateTime(date: Date): string {
 /** SOSL reserved characters (`sforce_api_calls_sosl_find.htm`), escaped with a backslash even inside quotes. */
 const SOSL_RESERVED = /[?&|!{}[\]()^~*:\\"'+-]/g;
 
-/** The text between `FIND {` and `}`: reserved characters escaped, line breaks and control characters gone. */
+/**
+ * The text between `FIND {` and `}` (the Knowledge search): reserved characters escaped, line breaks and control
+ * characters gone.
+ */
 export function soslTerm(value: string): string {
   return dropUnsafeControlCharacters(value)
     .replace(/[\n\r\t\b\f]/g, ' ')

@@ -8,6 +8,7 @@ import {
   AccountRef,
   ApiUsage,
   CallerMatch,
+  CallerWithOpenCases,
   CaseRecord,
   ContactRef,
   ContactUpdate,
@@ -173,17 +174,31 @@ export class FakeSalesforceClient extends SalesforceClient {
   }
 
   findCallerByPhone(phoneE164: string): Promise<CallerMatch> {
+    return this.request(() => this.matchCaller(phoneE164));
+  }
+
+  private matchCaller(phoneE164: string): CallerMatch {
+    const matches = this.contacts.filter((contact) => contact.phones.includes(phoneE164));
+    if (matches.length > 1) return { kind: 'ambiguous', candidates: matches.length };
+    if (matches.length === 0) return { kind: 'unidentified' };
+    const { id, firstName, lastName, accountId } = matches[0];
+    const contact: ContactRef = { id, firstName, lastName, accountId };
+    return {
+      kind: 'identified',
+      contact,
+      account: this.accounts.find((account) => account.id === contact.accountId),
+    };
+  }
+
+  /** One request, as the adapter's single `/composite`. */
+  findCallerWithOpenCases(phoneE164: string, openCaseLimit: number): Promise<CallerWithOpenCases> {
     return this.request(() => {
-      const matches = this.contacts.filter((contact) => contact.phones.includes(phoneE164));
-      if (matches.length > 1) return { kind: 'ambiguous', candidates: matches.length };
-      if (matches.length === 0) return { kind: 'unidentified' };
-      const { id, firstName, lastName, accountId } = matches[0];
-      const contact: ContactRef = { id, firstName, lastName, accountId };
-      return {
-        kind: 'identified',
-        contact,
-        account: this.accounts.find((account) => account.id === contact.accountId),
-      };
+      const match = this.matchCaller(phoneE164);
+      const openCases =
+        match.kind === 'identified' && openCaseLimit > 0
+          ? this.openCasesOf({ contactId: match.contact.id }, openCaseLimit)
+          : [];
+      return { match, openCases };
     });
   }
 
@@ -198,14 +213,16 @@ export class FakeSalesforceClient extends SalesforceClient {
   }
 
   listOpenCases(owner: { contactId?: string; accountId?: string }, limit: number): Promise<CaseRecord[]> {
-    return this.request(() =>
-      this.caseRecords()
-        .filter((record) =>
-          owner.contactId ? record.contactId === owner.contactId : record.accountId === owner.accountId,
-        )
-        .reverse()
-        .slice(0, limit),
-    );
+    return this.request(() => this.openCasesOf(owner, limit));
+  }
+
+  private openCasesOf(owner: { contactId?: string; accountId?: string }, limit: number): CaseRecord[] {
+    return this.caseRecords()
+      .filter((record) =>
+        owner.contactId ? record.contactId === owner.contactId : record.accountId === owner.accountId,
+      )
+      .reverse()
+      .slice(0, limit);
   }
 
   createCase(input: NewCase): Promise<CreatedCase> {

@@ -110,6 +110,67 @@ describe('/composite', () => {
     expect(fake.records('Account')).toHaveLength(1);
   });
 
+  it('should resolve a reference inside the SOQL of a later query, and halt it alone when it finds nothing', async () => {
+    const contactId = fake.insert('Contact', { LastName: 'Doe', Phone: '(415) 555-1212' });
+    fake.insert('Case', { Subject: 'Open', ContactId: contactId });
+    const query = (soql: string) => `${V}/query?q=${encodeURIComponent(soql)}`;
+    const casesOf = (ref: string) =>
+      `${V}/query?q=${encodeURIComponent("SELECT Id, Subject FROM Case WHERE ContactId = '")}@{${ref}.records[0].Id}${encodeURIComponent("'")}`;
+    const { body } = await api.call('POST', '/composite', {
+      allOrNone: false,
+      compositeRequest: [
+        {
+          method: 'GET',
+          url: query("SELECT Id FROM Contact WHERE Phone LIKE '%4%1%5%'"),
+          referenceId: 'found',
+        },
+        { method: 'GET', url: query("SELECT Id FROM Contact WHERE Phone = 'nobody'"), referenceId: 'none' },
+        { method: 'GET', url: casesOf('found'), referenceId: 'cases' },
+        { method: 'GET', url: casesOf('none'), referenceId: 'noCases' },
+      ],
+    });
+    const [found, none, cases, noCases] = body.compositeResponse;
+    expect([found.httpStatusCode, none.httpStatusCode, cases.httpStatusCode]).toEqual([200, 200, 200]);
+    expect(none.body).toMatchObject({ totalSize: 0, records: [] });
+    expect(cases.body.records).toEqual([expect.objectContaining({ Subject: 'Open' })]);
+    expect(noCases).toMatchObject({
+      httpStatusCode: 400,
+      body: [{ errorCode: 'PROCESSING_HALTED', message: expect.stringContaining('none.records[0].Id') }],
+    });
+    expect(fake.stats.apiRequests.composite).toBe(1);
+  });
+
+  it('should not run a Search subrequest, which /composite does not support', async () => {
+    fake.insert('Contact', { LastName: 'Doe', Phone: '4155551212' });
+    const { status, body } = await api.call('POST', '/composite', {
+      compositeRequest: [
+        {
+          method: 'GET',
+          url: `${V}/search?q=${encodeURIComponent('FIND {4155551212} IN PHONE FIELDS RETURNING Contact(Id)')}`,
+          referenceId: 'search',
+        },
+      ],
+    });
+    expect(status).toBe(200);
+    expect(body.compositeResponse[0]).toMatchObject({
+      httpStatusCode: 404,
+      body: [{ errorCode: 'NOT_FOUND' }],
+    });
+  });
+
+  it('should refuse more than 5 query subrequests', async () => {
+    const compositeRequest = Array.from({ length: 6 }, (_, i) => ({
+      method: 'GET',
+      url: `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account')}`,
+      referenceId: `q${i}`,
+    }));
+    const { status, body } = await api.call('POST', '/composite', { compositeRequest });
+    expect(status).toBe(400);
+    expect(body[0].errorCode).toBe('INVALID_API_INPUT');
+    const five = await api.call('POST', '/composite', { compositeRequest: compositeRequest.slice(0, 5) });
+    expect(five.status).toBe(200);
+  });
+
   it('should refuse more than 25 subrequests', async () => {
     const compositeRequest = Array.from({ length: 26 }, (_, i) => ({
       method: 'GET',

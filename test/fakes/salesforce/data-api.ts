@@ -67,6 +67,7 @@ interface SubrequestResult {
 
 /** "At most 25 subrequests" (reference §2.4); "up to 200 records" (§2.5). */
 const MAX_SUBREQUESTS = 25;
+const MAX_QUERIES_AND_COLLECTIONS = 5;
 const MAX_COLLECTION_RECORDS = 200;
 const HALTED_MESSAGE =
   'The transaction was rolled back since another operation in the same transaction failed.';
@@ -139,6 +140,9 @@ export class DataApi {
         return { status: 200, body: this.soql.query(q, request.apiVersion) };
       }
       case 'search': {
+        // `/composite` runs sObject, Query, QueryAll and sObject Collections subrequests, not Search
+        // (REST API Developer Guide, "Composite"); only `/composite/batch` lists Search.
+        if (nested) throw notFound();
         if (method !== 'GET') throw methodNotAllowed(method, 'GET');
         const q = request.query.get('q');
         if (!q) throw badRequest('MALFORMED_SEARCH', 'No search term found');
@@ -445,6 +449,16 @@ export class DataApi {
       }
       return { method: method.toUpperCase(), url, referenceId, body: sub.body, headers };
     });
+    // "Up to 5 of the 25 may be sObject Collections or query operations" (reference §2.4).
+    const queriesAndCollections = parsed.filter((sub) =>
+      /^\/services\/data\/v[\d.]+\/(?:query|queryAll|composite\/sobjects)\b/.test(sub.url),
+    ).length;
+    if (queriesAndCollections > MAX_QUERIES_AND_COLLECTIONS) {
+      throw badRequest(
+        'INVALID_API_INPUT',
+        `A composite request may hold at most ${MAX_QUERIES_AND_COLLECTIONS} query or sObject Collections subrequests`,
+      );
+    }
     const allOrNone = body.allOrNone === true;
     const results = this.store.transaction(() => {
       const done = new Map<string, SubrequestResult>();

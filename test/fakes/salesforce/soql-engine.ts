@@ -61,7 +61,7 @@ const DAY_MS = 86_400_000;
 export class SoqlEngine {
   /** Parsed paths and LIKE patterns are resolved once per query, not once per record. */
   private readonly resolved = new WeakMap<FieldPath, ResolvedPath>();
-  private readonly patterns = new WeakMap<Condition, RegExp>();
+  private readonly patterns = new WeakMap<Condition, (text: string) => boolean>();
   private readonly literals = new WeakMap<Literal, string>();
 
   constructor(
@@ -353,9 +353,8 @@ export class SoqlEngine {
         const value = this.valueOf(record, this.resolve(def, condition.field));
         // LIKE is case-insensitive (SOQL reference, "Comparison Operators").
         let pattern = this.patterns.get(condition);
-        if (!pattern)
-          this.patterns.set(condition, (pattern = new RegExp(`^${condition.value.likeSource}$`, 'is')));
-        return value !== null && pattern.test(String(value));
+        if (!pattern) this.patterns.set(condition, (pattern = likeMatcher(condition.value)));
+        return value !== null && pattern(String(value));
       }
       case 'in': {
         const path = this.resolve(def, condition.field);
@@ -474,4 +473,33 @@ export class SoqlEngine {
     }
     return 0;
   }
+}
+
+/**
+ * A LIKE test. Patterns with `%` only are matched segment by segment (leftmost occurrence of each literal, which
+ * is exact for them), not by a regex: `'%4%1%5%…%'` would make a backtracking regex slow on every miss.
+ */
+export function likeMatcher(literal: {
+  likeSource: string;
+  likeParts?: string[];
+}): (text: string) => boolean {
+  const parts = literal.likeParts?.map((part) => part.toLowerCase());
+  if (!parts) {
+    const regex = new RegExp(`^${literal.likeSource}$`, 'is');
+    return (text) => regex.test(text);
+  }
+  const [first, ...rest] = parts;
+  const last = rest.pop();
+  return (text) => {
+    const value = text.toLowerCase();
+    if (last === undefined) return value === first;
+    if (!value.startsWith(first)) return false;
+    let at = first.length;
+    for (const part of rest) {
+      const found = value.indexOf(part, at);
+      if (found < 0) return false;
+      at = found + part.length;
+    }
+    return value.length - last.length >= at && value.endsWith(last);
+  };
 }

@@ -11,7 +11,7 @@ export type CompareOp = '=' | '!=' | '<' | '>' | '<=' | '>=';
 
 export type Token =
   | { kind: 'ident'; text: string; pos: number }
-  | { kind: 'string'; value: string; likeSource: string; pos: number }
+  | { kind: 'string'; value: string; likeSource: string; likeParts?: string[]; pos: number }
   | { kind: 'number'; value: number; pos: number }
   | { kind: 'date'; value: string; pos: number }
   | { kind: 'datetime'; value: number; pos: number }
@@ -27,7 +27,8 @@ export interface FieldPath {
 export type DateFunction = 'TODAY' | 'YESTERDAY' | 'TOMORROW' | 'LAST_N_DAYS' | 'NEXT_N_DAYS';
 
 export type Literal =
-  | { kind: 'string'; value: string; likeSource: string }
+  /** `likeParts`: the literal text between `%` wildcards, when the pattern has no `_` (matched without a regex). */
+  | { kind: 'string'; value: string; likeSource: string; likeParts?: string[] }
   | { kind: 'number'; value: number }
   | { kind: 'boolean'; value: boolean }
   | { kind: 'null' }
@@ -124,26 +125,33 @@ function escapeRegex(character: string): string {
 function readString(text: string, start: number): { token: Token; end: number } {
   let value = '';
   let likeSource = '';
+  const parts = [''];
+  let singleWildcard = false;
+  const literal = (character: string) => {
+    likeSource += escapeRegex(character);
+    parts[parts.length - 1] += character;
+  };
   let i = start + 1;
   while (i < text.length) {
     const c = text[i];
     if (c === "'") {
-      return { token: { kind: 'string', value, likeSource, pos: start }, end: i + 1 };
+      const likeParts = singleWildcard ? undefined : parts;
+      return { token: { kind: 'string', value, likeSource, likeParts, pos: start }, end: i + 1 };
     }
     if (c === '\\') {
       const next = text[i + 1];
       if (next !== undefined && next in SIMPLE_ESCAPES) {
         value += SIMPLE_ESCAPES[next];
-        likeSource += escapeRegex(SIMPLE_ESCAPES[next]);
+        literal(SIMPLE_ESCAPES[next]);
         i += 2;
       } else if (next === '%' || next === '_') {
         value += next;
-        likeSource += escapeRegex(next);
+        literal(next);
         i += 2;
       } else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
         const character = String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
         value += character;
-        likeSource += escapeRegex(character);
+        literal(character);
         i += 6;
       } else {
         // "If you use a backslash character in any other context, an error occurs."
@@ -152,7 +160,15 @@ function readString(text: string, start: number): { token: Token; end: number } 
       continue;
     }
     value += c;
-    likeSource += c === '%' ? '.*' : c === '_' ? '.' : escapeRegex(c);
+    if (c === '%') {
+      likeSource += '.*';
+      parts.push('');
+    } else if (c === '_') {
+      likeSource += '.';
+      singleWildcard = true;
+    } else {
+      literal(c);
+    }
     i++;
   }
   throw malformed('unterminated string literal', start);
@@ -414,7 +430,12 @@ export class SoqlParser {
     const token = this.next();
     switch (token.kind) {
       case 'string':
-        return { kind: 'string', value: token.value, likeSource: token.likeSource };
+        return {
+          kind: 'string',
+          value: token.value,
+          likeSource: token.likeSource,
+          likeParts: token.likeParts,
+        };
       case 'number':
         return { kind: 'number', value: token.value };
       case 'date':

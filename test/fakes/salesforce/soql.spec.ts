@@ -1,5 +1,7 @@
 import { SfApiError } from './fake-errors';
 import { startSalesforceFake, SalesforceFake } from './salesforce-fake';
+import fc from 'fast-check';
+import { likeMatcher } from './soql-engine';
 import { SoqlParser } from './soql-parser';
 import { apiClient, ApiClient } from './spec-helpers';
 
@@ -210,5 +212,20 @@ describe('SOQL queries', () => {
     expect(status).toBe(400);
     expect(body[0].errorCode).toBe(code);
     expect(body[0].message).toMatch(message);
+  });
+});
+
+describe('LIKE without _', () => {
+  it('should match exactly what the equivalent regex matches, case-insensitively', () => {
+    const text = (alphabet: string[]) =>
+      fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text(['a', 'B', '5', '%']), text(['a', 'b', 'A', '5', '-']), (pattern, value) => {
+        const likeSource = pattern.replace(/%/g, '.*');
+        const expected = new RegExp(`^${likeSource}$`, 'is').test(value);
+        expect(likeMatcher({ likeSource, likeParts: pattern.split('%') })(value)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
