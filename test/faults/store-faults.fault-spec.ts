@@ -4,31 +4,16 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { Client } from 'pg';
 import type { Database } from '../../src/store/database.factory';
 import { DATABASE } from '../../src/store/store.tokens';
 import { CallWorld, startCallWorld } from '../support/call-harness';
-import { createTestDatabase, TEST_POSTGRES_URL, TestDatabase } from '../support/test-database';
+import { createTestDatabase, terminateBackends, TestDatabase } from '../support/test-database';
 import { runCalls, settleAndCount } from './call-load';
 import { printReport, report } from './fault-report';
 
 jest.setTimeout(180_000);
 
 const CALLS = 16;
-
-async function terminateBackends(applicationName: string): Promise<number> {
-  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query(
-      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
-      [applicationName],
-    );
-    return rowCount ?? 0;
-  } finally {
-    await admin.end();
-  }
-}
 
 async function readiness(world: CallWorld): Promise<number> {
   return (await fetch(`${world.app.url}/health/ready`)).status;

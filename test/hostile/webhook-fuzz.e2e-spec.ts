@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { TOOL_NAMES } from '../../src/calls/tools/tool-catalogue';
 import { VAPI_MESSAGE_TYPES, VapiMessageType } from '../../src/vapi/vapi-message-types';
 import type { Dialect } from '../../src/store/database.factory';
 import { RunningApp, startApp } from '../support/app-harness';
@@ -24,16 +25,7 @@ import { postWebhook, WebhookReply } from '../support/webhook-client';
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 75);
-const TOOLS = [
-  'createSalesforceCase',
-  'lookupCase',
-  'addCaseComment',
-  'updateContact',
-  'sendVerificationCode',
-  'verifyCaller',
-  'searchKnowledge',
-  'noSuchTool',
-];
+const TOOLS = [...TOOL_NAMES, 'noSuchTool'];
 
 type Json = Record<string, unknown>;
 

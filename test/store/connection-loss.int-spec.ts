@@ -1,26 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { spawnChild } from '../support/child-process';
-import { createTestDatabase, TEST_POSTGRES_URL, TestDatabase } from '../support/test-database';
+import { createTestDatabase, terminateBackends, TestDatabase } from '../support/test-database';
 
 jest.setTimeout(60_000);
 
 const STORE_CHILD = join(__dirname, '../support/store-child.ts');
-
-async function terminateBackends(applicationName: string): Promise<number> {
-  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query(
-      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
-      [applicationName],
-    );
-    return rowCount ?? 0;
-  } finally {
-    await admin.end();
-  }
-}
 
 /**
  * A failover, a server restart or a connection reaper ends the service's PostgreSQL connections. The process

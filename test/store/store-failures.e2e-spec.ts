@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { Client } from 'pg';
 import type { Database } from '../../src/store/database.factory';
 import { DATABASE } from '../../src/store/store.tokens';
 import { CallWorld, eventually, startCallWorld } from '../support/call-harness';
@@ -12,7 +11,7 @@ import {
   newToolCallId,
   seedCaller,
 } from '../support/call-driver';
-import { createTestDatabase, TEST_POSTGRES_URL, TestDatabase } from '../support/test-database';
+import { createTestDatabase, terminateBackends, TestDatabase } from '../support/test-database';
 import {
   assistantRequestMessage,
   endOfCallReportMessage,
@@ -173,19 +172,7 @@ describe('a PostgreSQL store', () => {
   });
 
   /** What a failover, a restart or a connection reaper does to the service's connections. */
-  async function terminateConnections(): Promise<number> {
-    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    try {
-      const { rowCount } = await admin.query(
-        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
-        [applicationName],
-      );
-      return rowCount ?? 0;
-    } finally {
-      await admin.end();
-    }
-  }
+  const terminateConnections = () => terminateBackends(applicationName);
 
   it('should keep answering and writing after its idle connections are terminated', async () => {
     await postWebhook(world.app.url, assistantRequestMessage(newCall()));

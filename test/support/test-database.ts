@@ -92,3 +92,21 @@ export function useTestDatabase(dialect: Dialect): {
     },
   };
 }
+
+/**
+ * Ends every PostgreSQL connection of `applicationName` from a second connection (`pg_terminate_backend`), as a
+ * failover, a server restart or a connection reaper would; returns how many were ended.
+ */
+export async function terminateBackends(applicationName: string): Promise<number> {
+  const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+      [applicationName],
+    );
+    return rowCount ?? 0;
+  } finally {
+    await admin.end();
+  }
+}
