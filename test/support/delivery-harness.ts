@@ -24,6 +24,11 @@ import { DeliveryWorker } from '../../src/delivery/delivery.worker';
 import { SalesforceClient } from '../../src/salesforce/salesforce.client';
 import { Database } from '../../src/store/database.factory';
 import { SmsSender } from '../../src/twilio/sms-sender';
+import type { Dialect } from '../../src/store/database.factory';
+import { useTestDatabase } from './test-database';
+import { FakeSmsSender } from './fake-sms-sender';
+import { FakeSalesforceClient } from './fake-salesforce.client';
+import { FakeClock } from './fake-clock';
 
 export interface DeliveryHarness {
   service: DeliveryService;
@@ -82,4 +87,36 @@ export async function drainUntilIdle(worker: DeliveryWorker, maxPolls = 1000): P
     total += claimed;
   }
   return total;
+}
+
+/** What an outbox test works with: a fresh harness over the test database, rebuilt before each test. */
+export class DeliveryWorld {
+  clock!: FakeClock;
+  salesforce!: FakeSalesforceClient;
+  sms!: FakeSmsSender;
+  outbox!: DeliveryHarness;
+
+  constructor(readonly store: { readonly db: Database }) {}
+}
+
+/**
+ * The test database of `dialect` and, before each test, a fake clock, the port fakes and an outbox harness with
+ * short backoffs (1 s base, 60 s cap, 5 attempts).
+ */
+export function useDeliveryWorld(dialect: Dialect): DeliveryWorld {
+  const store = useTestDatabase(dialect);
+  const world = new DeliveryWorld(store);
+  beforeEach(() => {
+    world.clock = new FakeClock();
+    world.salesforce = new FakeSalesforceClient();
+    world.sms = new FakeSmsSender();
+    world.outbox = createDeliveryHarness({
+      db: store.db,
+      salesforce: world.salesforce,
+      sms: world.sms,
+      clock: world.clock,
+      config: { backoffBaseMs: 1000, backoffMaxMs: 60_000, maxAttempts: 5, giveUpAfterMs: 48 * 60 * 60_000 },
+    });
+  });
+  return world;
 }
