@@ -47,13 +47,7 @@ export class AssistantPlanBuilder {
       firstMessage: firstName
         ? say.assistant.greetKnown(firstName, company, openCases.length)
         : say.assistant.greetUnknown(company),
-      systemPrompt: [
-        say.assistant.systemPrompt(company),
-        ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
-        ...(this.knowledge?.available ? [say.knowledge.prompt] : []),
-        '',
-        context,
-      ].join('\n'),
+      systemPrompt: this.systemPrompt(this.knowledge?.available === true, context),
       endCallMessage: say.assistant.goodbye(company),
       toolSpeech: say.whileTools,
       speech: this.voice.speech,
@@ -85,16 +79,22 @@ export class AssistantPlanBuilder {
         say.assistant.greetUnknown(company),
         say.assistant.greetKnown(firstName, company, 0),
       ),
-      systemPrompt: [
-        say.assistant.systemPrompt(company),
-        ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
-        ...(options.knowledge ? [say.knowledge.prompt] : []),
-        '',
-        context,
-      ].join('\n'),
+      systemPrompt: this.systemPrompt(options.knowledge === true, context),
       endCallMessage: say.assistant.goodbye(company),
       toolSpeech: say.whileTools,
       speech: this.voice.speech,
     };
+  }
+
+  /** The prompt: who the agent is, the verification and Knowledge lines when they apply, then this caller. */
+  private systemPrompt(knowledge: boolean, context: string): string {
+    const { say } = this.voice;
+    return [
+      say.assistant.systemPrompt(this.config.companyName),
+      ...(this.verification.available ? [say.assistant.verificationPrompt] : []),
+      ...(knowledge ? [say.knowledge.prompt] : []),
+      '',
+      context,
+    ].join('\n');
   }
 }
