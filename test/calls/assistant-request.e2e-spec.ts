@@ -4,6 +4,7 @@ import { TEST_SERVER_CREDENTIAL_ID } from '../support/app-harness';
 import { TOOL_NAMES } from '../../src/calls/tools/tool-catalogue';
 import { CallWorld, startCallWorld } from '../support/call-harness';
 import { newCall } from '../support/call-driver';
+import { expectToolMessagesFrom } from '../support/tool-messages';
 import { vapiSchemaErrors } from '../support/vapi-openapi';
 import { assistantRequestMessage } from '../support/vapi-payloads';
 import { postWebhook, WebhookReply } from '../support/webhook-client';
@@ -39,12 +40,6 @@ interface TransientAssistant {
   transcriber: Record<string, unknown>;
 }
 
-/** Each kind of tool message and the schema of its own (OAS ToolMessage*). */
-const MESSAGE_SCHEMA: Record<string, string> = {
-  'request-start': 'ToolMessageStart',
-  'request-response-delayed': 'ToolMessageDelayed',
-  'request-failed': 'ToolMessageFailed',
-};
 const ENGLISH = LOCALES.en.sentences;
 
 describe('assistant-request', () => {
@@ -87,19 +82,7 @@ describe('assistant-request', () => {
 
       const functions = assistant.model.tools.filter((tool) => tool.type === 'function');
       expect(functions.map((tool) => tool.function?.name)).toEqual(TOOLS);
-      for (const tool of functions) {
-        const name = tool.function?.name as (typeof TOOLS)[number];
-        const words = ENGLISH.whileTools.byTool[name];
-        expect(tool.messages).toEqual([
-          { type: 'request-start', content: words.start, blocking: false },
-          { type: 'request-response-delayed', content: words.delayed, timingMilliseconds: 3000 },
-          { type: 'request-failed', content: words.failed },
-        ]);
-        // Each against its own schema: CreateFunctionToolDTO's union of messages matches loosely.
-        for (const message of tool.messages ?? []) {
-          expect([name, vapiSchemaErrors(MESSAGE_SCHEMA[message.type], message)]).toEqual([name, []]);
-        }
-      }
+      expectToolMessagesFrom(functions, ENGLISH.whileTools.byTool);
       expect(ENGLISH.whileTools.byTool.lookupCase.start).toBe('Let me look up that case.');
       expect(new Set(functions.map((tool) => tool.messages?.[0].content)).size).toBe(functions.length);
     });
