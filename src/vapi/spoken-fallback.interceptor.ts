@@ -40,8 +40,8 @@ function readJson(request: WebhookRequest): unknown {
  * sentence instead of silence. A recorded message (status update, end-of-call report…) is only acknowledged
  * once what it tells is durable: when its handler throws, nothing was stored, so it is answered 503 for VAPI
  * to retry (docs/operations.md, "Store failures") — a `200 {}` would tell VAPI to forget a report we lost.
- * Only a malformed envelope is a 400. It also records the answered requests' metrics; refused ones (401, 413,
- * 400) are recorded by `WebhookMetrics`' hook.
+ * Only a malformed envelope is a 400. It also records the metrics of what it answers 200; every error status
+ * (401, 413, 400, the 503 above) is recorded by `WebhookMetrics`' hook.
  */
 @Injectable()
 export class SpokenFallbackInterceptor implements NestInterceptor {
@@ -72,7 +72,6 @@ export class SpokenFallbackInterceptor implements NestInterceptor {
             },
             'message not stored; answered 503 for VAPI to retry',
           );
-          this.metrics.answered(parsed.label, 'not_stored', reply.elapsedTime);
           throw new ServiceUnavailableException({
             error: 'not_stored',
             message: 'The message could not be stored; retry it',

@@ -10,9 +10,9 @@ export type WebhookOutcome =
   'ok' | 'fallback' | 'not_stored' | 'malformed' | 'rejected' | 'too_large' | 'error';
 
 /**
- * Webhook requests and latency by message type and outcome. Answered requests are recorded by the
- * spoken-fallback interceptor, which knows the outcome; requests refused before a handler ran (signature 401,
- * body-limit 413, malformed 400) and any 5xx are recorded from Fastify's onResponse hook.
+ * Webhook requests and latency by message type and outcome. Requests answered 200 are recorded by the
+ * spoken-fallback interceptor, which knows whether a fallback was spoken; every error status (signature 401,
+ * body-limit 413, malformed 400, a message not stored 503, any other 5xx) from Fastify's onResponse hook.
  */
 @Injectable()
 export class WebhookMetrics {
@@ -38,16 +38,7 @@ export class WebhookMetrics {
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
       if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
-        // A 503 is the interceptor's own `not_stored` answer, counted where it is given.
-        if (reply.statusCode === 503) return done();
-        const outcome: WebhookOutcome =
-          reply.statusCode >= 500
-            ? 'error'
-            : reply.statusCode === 401
-              ? 'rejected'
-              : reply.statusCode === 413
-                ? 'too_large'
-                : 'malformed';
+        const outcome = outcomeOfStatus(reply.statusCode);
         // A refused signature means the body was never parsed (see configure-app.ts): its type is unknown.
         const type = outcome === 'rejected' ? 'unverified' : messageTypeLabel(request.body);
         this.observe(type, outcome, reply.elapsedTime);
@@ -56,7 +47,7 @@ export class WebhookMetrics {
     });
   }
 
-  answered(type: string, outcome: 'ok' | 'fallback' | 'not_stored', elapsedMs: number): void {
+  answered(type: string, outcome: 'ok' | 'fallback', elapsedMs: number): void {
     this.observe(type, outcome, elapsedMs);
   }
 
@@ -64,5 +55,20 @@ export class WebhookMetrics {
     const labels = { type, outcome };
     this.requests.inc(labels);
     this.latency.observe(labels, elapsedMs / 1000);
+  }
+}
+
+/** The outcome of a webhook answered with an error status. */
+function outcomeOfStatus(status: number): WebhookOutcome {
+  switch (status) {
+    case 401:
+      return 'rejected';
+    case 413:
+      return 'too_large';
+    // The message was not stored: the interceptor's answer, or Fastify's while the server closes.
+    case 503:
+      return 'not_stored';
+    default:
+      return status >= 500 ? 'error' : 'malformed';
   }
 }

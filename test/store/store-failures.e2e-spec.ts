@@ -50,6 +50,10 @@ describe('a SQLite store that refuses writes', () => {
 
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ error: 'not_stored' });
+    const metrics = await (await fetch(`${world.app.url}/metrics`)).text();
+    expect(metrics).toContain(
+      'vapi_webhook_requests_total{type="end-of-call-report",outcome="not_stored"} 1\n',
+    );
     expect(
       await world.app.app
         .get<Database>(DATABASE)
