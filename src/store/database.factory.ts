@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import { Pool, types as pgTypes } from 'pg';
 import { DatabaseSchema } from './database.types';
 import { migrateToLatest, migrationTableSchemaOf } from './migrations';
 import { StoreLocation } from './store.config';
 import { loadSqliteDriver } from './sqlite-driver';
+import { GroupCommitSqliteDialect, GroupCommitStats } from './sqlite-group-commit';
 import { storeErrorCodeOf } from './store.errors';
 import { TextSanitizerPlugin } from './text-sanitizer.plugin';
 
@@ -40,6 +41,13 @@ export function sqliteMarkerPath(file: string): string {
 
 const PG_INT8 = 20;
 
+const commitStats = new WeakMap<Database, GroupCommitStats>();
+
+/** The group-commit counters of a SQLite store (none for PostgreSQL, which groups commits by itself). */
+export function sqliteCommitStatsOf(db: Database): GroupCommitStats | undefined {
+  return commitStats.get(db);
+}
+
 /**
  * Opens the store. SQLite pragmas: WAL lets readers run beside the one writer; `synchronous=FULL` fsyncs the
  * WAL on every commit, because a write we acknowledged to a caller must survive power loss — WAL with
@@ -56,10 +64,13 @@ export function openDatabase(location: StoreLocation, options: DatabaseOptions =
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       sqlite.pragma('foreign_keys = ON');
-      return new Kysely<DatabaseSchema>({
-        dialect: new SqliteDialect({ database: sqlite }),
+      const stats = new GroupCommitStats();
+      const db = new Kysely<DatabaseSchema>({
+        dialect: new GroupCommitSqliteDialect(sqlite, stats),
         plugins: [new TextSanitizerPlugin()],
       });
+      commitStats.set(db, stats);
+      return db;
     }
     case 'postgres': {
       const pool = new Pool({

@@ -4,6 +4,7 @@ import { createDatabase, Database } from './database.factory';
 import { DatabaseTokenStore } from './database-token-store';
 import { storeConfig, StoreConfig } from './store.config';
 import { StoreHealthIndicator } from './store.health';
+import { StoreMetrics } from './store.metrics';
 import { DATABASE, InjectDatabase } from './store.tokens';
 
 /**
@@ -25,6 +26,7 @@ import { DATABASE, InjectDatabase } from './store.tokens';
         }),
     },
     StoreHealthIndicator,
+    StoreMetrics,
     DatabaseTokenStore,
   ],
   exports: [DATABASE, StoreHealthIndicator, DatabaseTokenStore],
