@@ -104,13 +104,12 @@ class FifoMutex {
   }
 }
 
-/** better-sqlite3 answers synchronously; Kysely expects promises, rejected rather than thrown. */
+/**
+ * better-sqlite3 answers synchronously; Kysely expects promises. The executor turns a throw into a rejection with
+ * the driver's own error (its `code` is what StoreError reads).
+ */
 function settled<T>(run: () => T): Promise<T> {
-  try {
-    return Promise.resolve(run());
-  } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-  }
+  return new Promise<T>((resolve) => resolve(run()));
 }
 
 /** Prepared statements kept per SQL text; the store's queries are a few dozen shapes, the bound keeps IN lists in check. */
@@ -229,9 +228,13 @@ export class GroupCommitSqliteDriver implements Driver {
    * SQLite rolled the group's transaction back by itself (SQLITE_FULL, SQLITE_IOERR, …): what the group's members
    * wrote is gone, so each of them fails, and the next write starts a new group.
    */
-  private breakGroup(group: CommitGroup): void {
+  breakGroup(group: CommitGroup, cause?: unknown): void {
     if (this.group === group) this.group = undefined;
-    group.broken ??= new Error('SQLite rolled back the write transaction');
+    // The failure that ended the transaction, so every member reports its code (SQLITE_READONLY, SQLITE_FULL…).
+    group.broken ??=
+      typeof cause === 'object' && cause !== null
+        ? (cause as Error)
+        : Object.assign(new Error('SQLite rolled back the write transaction'), { code: 'SQLITE_ABORT' });
     group.reject(group.broken);
   }
 
@@ -274,9 +277,15 @@ class GroupCommitConnection implements DatabaseConnection {
       const statement = this.prepare(compiled.sql);
       const group = statement.readonly ? this.driver.currentGroup() : this.driver.openGroup();
       if (group) this.group = group;
-      if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
-      const { changes, lastInsertRowid } = statement.run(compiled.parameters);
-      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+      try {
+        if (statement.reader) return { rows: statement.all(compiled.parameters) as R[] };
+        const { changes, lastInsertRowid } = statement.run(compiled.parameters);
+        return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+      } catch (error) {
+        // Most failures undo the statement only; some (SQLITE_FULL, SQLITE_IOERR…) end the whole transaction.
+        if (group && !this.sqlite.inTransaction) this.driver.breakGroup(group, error);
+        throw error;
+      }
     });
   }
 
