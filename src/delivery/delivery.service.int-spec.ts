@@ -43,6 +43,25 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryService on %s', (dialect
     });
   });
 
+  it('should insert a row to be run now leased to this process, so no worker of another replica takes it first', async () => {
+    const record = await outbox.service.submit(caseInput('tool-1'), { runNow: true });
+
+    const stored = await outbox.repository.findByKey('tool-1');
+    expect(stored).toMatchObject({ lease_owner: outbox.executor.owner, attempts: 1 });
+    const otherReplica = await outbox.repository.claimDue({
+      owner: 'another-replica',
+      now: clock.now(),
+      leaseMs: MINUTE,
+      limit: 10,
+      targets: ['salesforce'],
+    });
+    expect(otherReplica).toEqual([]);
+
+    await expect(outbox.service.runInline(record, 5000)).resolves.toMatchObject({ status: 'succeeded' });
+    expect(salesforce.writesOf('case')).toHaveLength(1);
+    expect(await outbox.service.findByKey('tool-1')).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
   it('should text the case number once the case exists when the payload asks for an SMS', async () => {
     const record = await outbox.service.submit(caseInput('tool-1', 'call-1', '+14155550100'));
     await outbox.service.runInline(record, 5000);

@@ -5,6 +5,7 @@ import { deliveryConfig, DeliveryConfig } from './delivery.config';
 import { DeliveryExecutor } from './delivery.executor';
 import { DeliveryListFilter, DeliveryRepository, toRecord } from './delivery.repository';
 import { Database } from '../store/database.factory';
+import type { DeliveryRow } from '../store/database.types';
 import { InjectDatabase } from '../store/store.tokens';
 import {
   DeliveryBacklog,
@@ -32,6 +33,9 @@ const SETTLE_POLL_MS = 100;
  */
 @Injectable()
 export class DeliveryService {
+  /** Rows that `submit({ runNow })` inserted leased to this process, waiting for their `runInline`. */
+  private readonly leasedForInline = new WeakMap<DeliveryRecord, DeliveryRow>();
+
   constructor(
     private readonly repository: DeliveryRepository,
     private readonly executor: DeliveryExecutor,
@@ -43,21 +47,26 @@ export class DeliveryService {
   /**
    * Commits the row (durable when this resolves), or returns the existing row for that key unchanged
    * (`alreadySubmitted`). `alongWith` runs the caller's own writes in the same transaction, so that they and
-   * the row are durable together or not at all (one commit, one fsync on SQLite).
+   * the row are durable together or not at all (one commit, one fsync on SQLite). `runNow`: the caller passes
+   * the submission to `runInline` next, so a new row is inserted leased to this process — otherwise a worker
+   * (of any replica) polling the outbox could take it first and leave the caller waiting for it.
    */
   async submit<Input extends DeliveryInput>(
     input: Input,
-    options: { alongWith?: (transaction: Database) => Promise<void> } = {},
+    options: { alongWith?: (transaction: Database) => Promise<void>; runNow?: boolean } = {},
   ): Promise<DeliverySubmission<Input['kind']>> {
     const delivery = this.executor.newDelivery(input);
-    const { alongWith } = options;
+    const { alongWith, runNow } = options;
+    const lease = runNow ? { owner: this.executor.owner, leaseMs: this.config.leaseMs } : undefined;
     const { row, inserted } = alongWith
       ? await this.db.transaction().execute(async (transaction) => {
           await alongWith(transaction);
-          return this.repository.insert(delivery, this.clock.now(), transaction);
+          return this.repository.insert(delivery, this.clock.now(), transaction, lease);
         })
-      : await this.repository.insert(delivery, this.clock.now());
-    return { ...(toRecord(row) as DeliveryRecordOf<Input['kind']>), alreadySubmitted: !inserted };
+      : await this.repository.insert(delivery, this.clock.now(), this.db, lease);
+    const submission = { ...(toRecord(row) as DeliveryRecordOf<Input['kind']>), alreadySubmitted: !inserted };
+    if (lease && inserted) this.leasedForInline.set(submission, row);
+    return submission;
   }
 
   /**
@@ -69,18 +78,17 @@ export class DeliveryService {
     record: Record,
     budgetMs: number,
   ): Promise<DeliveryOutcome<DeliveryResult<Record['kind']>>> {
-    return (await this.runInlineById(record.id, budgetMs)) as DeliveryOutcome<DeliveryResult<Record['kind']>>;
+    return (await this.runInlineOf(record, budgetMs)) as DeliveryOutcome<DeliveryResult<Record['kind']>>;
   }
 
-  private async runInlineById(id: string, budgetMs: number): Promise<DeliveryOutcome<unknown>> {
+  private async runInlineOf(record: DeliveryRecord, budgetMs: number): Promise<DeliveryOutcome<unknown>> {
     const deadline = Date.now() + budgetMs;
-    const row = await this.repository.claimOne(
-      id,
-      this.executor.owner,
-      this.clock.now(),
-      this.config.leaseMs,
-    );
-    if (!row) return this.awaitSettled(id, deadline);
+    const leased = this.leasedForInline.get(record);
+    this.leasedForInline.delete(record);
+    const row =
+      leased ??
+      (await this.repository.claimOne(record.id, this.executor.owner, this.clock.now(), this.config.leaseMs));
+    if (!row) return this.awaitSettled(record.id, deadline);
 
     const attempt = this.executor.run([row], 'live').then((outcomes) => outcomes.get(row.seq));
     const budget = new AbortController();

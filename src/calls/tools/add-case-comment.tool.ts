@@ -38,12 +38,15 @@ export class AddCaseCommentTool implements VapiToolHandler<AddCaseCommentArgs> {
         return cases.onlyForRecognisedCallers;
       return cases.notFound(args.caseNumber);
     }
-    const delivery = await this.deliveries.submit({
-      kind: 'salesforce.case.comment',
-      idempotencyKey: writeKey('comment', context, { caseId: found.id, comment: args.comment }),
-      callId: context.callId,
-      payload: { caseId: found.id, body: this.masker.mask(args.comment), requestedBy: context.toolCallId },
-    });
+    const delivery = await this.deliveries.submit(
+      {
+        kind: 'salesforce.case.comment',
+        idempotencyKey: writeKey('comment', context, { caseId: found.id, comment: args.comment }),
+        callId: context.callId,
+        payload: { caseId: found.id, body: this.masker.mask(args.comment), requestedBy: context.toolCallId },
+      },
+      { runNow: true },
+    );
     const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     switch (outcome.status) {
       case 'succeeded':

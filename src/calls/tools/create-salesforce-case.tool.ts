@@ -77,26 +77,31 @@ export class CreateSalesforceCaseTool implements VapiToolHandler<CreateSalesforc
       accountNumber: accountId || contactId ? undefined : args.accountNumber,
     };
     const key = writeKey('case', context, { ...request, issueType, description, subject, priority });
-    const delivery = await this.deliveries.submit({
-      kind: 'salesforce.case.create',
-      idempotencyKey: key,
-      callId: context.callId,
-      payload: {
-        requestedBy: context.toolCallId,
+    const delivery = await this.deliveries.submit(
+      {
+        kind: 'salesforce.case.create',
         idempotencyKey: key,
-        accountId,
-        contactId,
-        issueType: args.issueType,
-        subject: this.masker.mask(args.subject ?? cases.defaultSubject[args.issueType]),
-        description: this.masker.mask(args.description),
-        priority: args.priority,
-        // Salesforce could not check the number just now: the outbox resolves it when it creates the case.
-        ...(accountId === undefined && contactId === undefined ? { accountNumber: args.accountNumber } : {}),
-        ...(textTo
-          ? { sms: { to: textTo, body: sms.caseOpened('{caseNumber}', this.config.companyName) } }
-          : {}),
+        callId: context.callId,
+        payload: {
+          requestedBy: context.toolCallId,
+          idempotencyKey: key,
+          accountId,
+          contactId,
+          issueType: args.issueType,
+          subject: this.masker.mask(args.subject ?? cases.defaultSubject[args.issueType]),
+          description: this.masker.mask(args.description),
+          priority: args.priority,
+          // Salesforce could not check the number just now: the outbox resolves it when it creates the case.
+          ...(accountId === undefined && contactId === undefined
+            ? { accountNumber: args.accountNumber }
+            : {}),
+          ...(textTo
+            ? { sms: { to: textTo, body: sms.caseOpened('{caseNumber}', this.config.companyName) } }
+            : {}),
+        },
       },
-    });
+      { runNow: true },
+    );
     const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     switch (outcome.status) {
       case 'succeeded':

@@ -51,19 +51,22 @@ export class UpdateContactTool implements VapiToolHandler<UpdateContactArgs> {
 
     // The owner of the number on file before the change hears of it, so a change they did not make is seen.
     const noticeTo = this.sms.enabled ? caller.identity.onFileNumber : undefined;
-    const delivery = await this.deliveries.submit({
-      kind: 'salesforce.contact.update',
-      idempotencyKey: await this.keyOf(fields, caller.identity, context),
-      callId: context.callId,
-      payload: {
-        contactId: caller.identity.contactId,
-        fields,
-        requestedBy: context.toolCallId,
-        ...(noticeTo
-          ? { notice: { to: noticeTo, body: sms.contactChanged(this.config.companyName, new Date()) } }
-          : {}),
+    const delivery = await this.deliveries.submit(
+      {
+        kind: 'salesforce.contact.update',
+        idempotencyKey: await this.keyOf(fields, caller.identity, context),
+        callId: context.callId,
+        payload: {
+          contactId: caller.identity.contactId,
+          fields,
+          requestedBy: context.toolCallId,
+          ...(noticeTo
+            ? { notice: { to: noticeTo, body: sms.contactChanged(this.config.companyName, new Date()) } }
+            : {}),
+        },
       },
-    });
+      { runNow: true },
+    );
     const outcome = await this.deliveries.runInline(delivery, this.config.toolWriteBudgetMs);
     const what = list(changed.map((key) => contact.fieldWords[key]));
     switch (outcome.status) {
