@@ -19,7 +19,7 @@ export interface Tally {
   lost: number;
   duplicated: number;
   wrongOwner: number;
-  /** Writes after a failed webhook (may be there once), and how many of them are there. */
+  /** Writes after a failed webhook or an answer that promised nothing (may be there once), and how many are there. */
   unacknowledged: number;
   unacknowledgedFound: number;
 }
@@ -152,7 +152,15 @@ export function recordsTable(verification: Verification): string {
     `${entry.unacknowledgedFound} of ${entry.unacknowledged}`,
   ];
   return formatTable(
-    ['records', 'acknowledged', 'found', 'missing', 'duplicated', 'wrong owner', 'after a failed webhook'],
+    [
+      'records',
+      'acknowledged',
+      'found',
+      'missing',
+      'duplicated',
+      'wrong owner',
+      'not promised (failed, fallback)',
+    ],
     [
       row('Case (one per accepted createSalesforceCase)', verification.cases),
       row('Task (one per call)', verification.tasks),

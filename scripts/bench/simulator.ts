@@ -394,8 +394,10 @@ export class CallSimulator {
         const { verdict } =
           reply === undefined ? { verdict: 'other' as const } : classifyCaseReply(reply, issue.issueType);
         this.outcomes.cases[verdict]++;
-        if (verdict === 'spoken' || verdict === 'deferred')
-          this.expected.caseFor(toolCallId, caller, true, this.smsEnabled);
+        // Any other answer promised nothing, yet the write may have been accepted before it (a tool deadline
+        // speaks "can't confirm" while the outbox finishes the case): a case found then is not a duplicate.
+        const promised = verdict === 'spoken' || verdict === 'deferred';
+        this.expected.caseFor(toolCallId, caller, promised, this.smsEnabled);
         if (verdict !== 'spoken') {
           const key = reply === undefined ? 'malformed tool-calls answer' : reply.slice(0, 90);
           this.outcomes.fallbackExamples.set(key, (this.outcomes.fallbackExamples.get(key) ?? 0) + 1);
