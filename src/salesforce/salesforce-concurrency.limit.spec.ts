@@ -90,6 +90,14 @@ describe('AdaptiveConcurrencyLimit', () => {
     expect(limit.current).toBeGreaterThanOrEqual(healthy);
   });
 
+  it('should drop to the long-request ceiling once a request has run long, before it answers', () => {
+    const { limit } = controller({ initial: 40 });
+    limit.requestRunningLong(4_999);
+    expect(limit.current).toBe(40);
+    limit.requestRunningLong(5_000);
+    expect(limit.current).toBe(8);
+  });
+
   it('should hold at most the long-request ceiling while answers take long', () => {
     const { limit, round } = controller({ initial: 30 });
     for (let i = 0; i < 10; i += 1) round(6_000);
@@ -173,6 +181,38 @@ describe('PriorityRequestLimiter', () => {
     gates.forEach((gate) => gate.resolve());
     await Promise.all(runs);
     expect(started).toBe(5);
+  });
+
+  it('should start no more requests than the long-request ceiling once one has been in flight that long', async () => {
+    const clock = { now: 0 };
+    const limit = new AdaptiveConcurrencyLimit({ ...OPTIONS, initial: 40 }, () => clock.now);
+    const subject = new PriorityRequestLimiter(
+      limit,
+      { backgroundShare: 0.3, liveQueue: 100, backgroundQueue: 10 },
+      outcomeOf,
+      () => clock.now,
+    );
+    const slow = deferred();
+    const stuck = subject.run('live', () => slow.promise);
+    const gates = Array.from({ length: 12 }, () => deferred());
+    let started = 0;
+    await tick();
+    clock.now = 5_000;
+    const later = gates.map((gate) =>
+      subject.run('live', () => {
+        started += 1;
+        return gate.promise;
+      }),
+    );
+    await tick();
+    // The stuck request and 7 more: 8, the long-request ceiling, although the limit had been 40.
+    expect(started).toBe(7);
+    expect(subject.requestsInFlight).toBe(8);
+
+    slow.resolve();
+    gates.forEach((gate) => gate.resolve());
+    await Promise.all([stuck, ...later]);
+    expect(started).toBe(12);
   });
 
   it('should turn waiting background requests away when Salesforce signals overload', async () => {

@@ -7,11 +7,12 @@ import { RequestPriority } from './salesforce.types';
  * (Salesforce Developer Limits and Allocations Quick Reference, "API Request Limits and Allocations"). A
  * fixed cap is therefore either too low while Salesforce is fast or too high once it slows down. This one
  * adapts, AIMD as in TCP: until the first overload signal it doubles per round of healthy answers while the
- * limit is what holds requests back (slow start, so a burst of calls is not throttled by a cautious start);
+ * limit is what holds requests back (slow start);
  * after that, one more per round; half as many after an overload signal (5xx, `UNABLE_TO_LOCK_ROW`, timeouts,
  * `REQUEST_LIMIT_EXCEEDED`); a tenth fewer when answers take much longer than the best seen lately; and,
- * while answers take `longRequestMs` or more, never more than `longRequestCeiling` — below Salesforce's 25
- * so the org's other integrations keep some room. At most one decrease per round trip, so a burst of
+ * while answers take `longRequestMs` or more — or as soon as one request has been in flight that long without an
+ * answer — never more than `longRequestCeiling`, below Salesforce's 25 so the org's other integrations keep some
+ * room. At most one decrease per round trip, so a burst of
  * failures from one round counts once.
  */
 export interface ConcurrencyLimitOptions {
@@ -84,6 +85,18 @@ export class AdaptiveConcurrencyLimit {
     this.value = clamp(this.value, floor, ceiling);
   }
 
+  /**
+   * A request has been in flight for `longRequestMs` without an answer: Salesforce is slow now, before any
+   * slow answer says so. The limit drops to the long-request ceiling at once, so no more long requests start
+   * than Salesforce and the org's other integrations can bear.
+   */
+  requestRunningLong(ageMs: number): void {
+    if (ageMs < this.options.longRequestMs) return;
+    this.slowStart = false;
+    const { floor, ceiling, longRequestCeiling } = this.options;
+    this.value = clamp(Math.min(this.value, Math.max(floor, longRequestCeiling)), floor, ceiling);
+  }
+
   private decrease(factor: number, now: number, smoothedLatencyMs: number): void {
     if (now - this.lastDecreaseAt < smoothedLatencyMs) return;
     this.lastDecreaseAt = now;
@@ -129,6 +142,8 @@ interface Waiter {
 export class PriorityRequestLimiter {
   private inFlight = 0;
   private backgroundInFlight = 0;
+  /** Start times of the requests in flight, oldest first (a Map keeps insertion order). */
+  private readonly started = new Map<symbol, number>();
   private readonly live: Waiter[] = [];
   private readonly background: Waiter[] = [];
 
@@ -150,6 +165,8 @@ export class PriorityRequestLimiter {
   async run<T>(priority: RequestPriority, fn: () => Promise<T>): Promise<T> {
     await this.acquire(priority);
     const startedAt = this.now();
+    const request = Symbol('request');
+    this.started.set(request, startedAt);
     let outcome: RequestOutcome | undefined = 'healthy';
     try {
       return await fn();
@@ -157,6 +174,7 @@ export class PriorityRequestLimiter {
       outcome = this.classify(error);
       throw error;
     } finally {
+      this.started.delete(request);
       const limited = this.requestsWaiting > 0 || this.inFlight >= this.limit.current;
       this.inFlight -= 1;
       if (priority === 'background') this.backgroundInFlight -= 1;
@@ -183,6 +201,7 @@ export class PriorityRequestLimiter {
   }
 
   private canStart(priority: RequestPriority): boolean {
+    this.checkOldest();
     if (this.inFlight >= this.limit.current) return false;
     if (priority === 'live') return this.live.length === 0;
     return this.live.length === 0 && this.backgroundInFlight < this.backgroundSlots();
@@ -193,7 +212,14 @@ export class PriorityRequestLimiter {
     if (priority === 'background') this.backgroundInFlight += 1;
   }
 
+  /** The oldest request in flight tells whether Salesforce is slow right now (see `requestRunningLong`). */
+  private checkOldest(): void {
+    const oldest = this.started.values().next();
+    if (!oldest.done) this.limit.requestRunningLong(this.now() - oldest.value);
+  }
+
   private dispatch(): void {
+    this.checkOldest();
     while (this.inFlight < this.limit.current) {
       const next =
         this.live.shift() ??

@@ -36,7 +36,10 @@ export function concurrencyLimitOptions(options: RequestBudgetOptions): Concurre
   return {
     floor,
     ceiling: options.maxConcurrency,
-    initial: Math.max(floor, Math.min(options.maxConcurrency, options.longRequestConcurrency)),
+    // Salesforce does not limit short requests, and a burst (a restart under load, a rush of calls) must not
+    // wait for a cautious start: the limit starts at its ceiling. A request that runs long brings it down to
+    // the long-request ceiling before it even answers (`requestRunningLong`).
+    initial: options.maxConcurrency,
     latencyTolerance: 4,
     slowAnswerMs: 1_000,
     longRequestMs: Math.min(LONG_REQUEST_MS, options.requestTimeoutMs / 2),

@@ -99,8 +99,8 @@ export class SalesforceEnvironment {
   SALESFORCE_TOKEN_RETRY_AFTER_MS: number = 30_000;
 
   /**
-   * Ceiling of the adaptive limit on requests in flight from this replica (also the keep-alive connection
-   * pool size). Salesforce does not limit concurrent requests shorter than 20 s.
+   * Start and ceiling of the adaptive limit on requests in flight from this replica (also the keep-alive
+   * connection pool size). Salesforce does not limit concurrent requests shorter than 20 s.
    */
   @EnvInt({ min: 1 })
   SALESFORCE_MAX_CONCURRENCY: number = 200;
@@ -110,9 +110,9 @@ export class SalesforceEnvironment {
   SALESFORCE_MIN_CONCURRENCY: number = 4;
 
   /**
-   * The limit's start, and its cap while answers take half of SALESFORCE_REQUEST_TIMEOUT_MS or more (at
-   * most 10 s): Salesforce allows 25 requests per org that run 20 s or longer, and other integrations of the
-   * org need some of them.
+   * The limit's cap while answers take half of SALESFORCE_REQUEST_TIMEOUT_MS or more (at most 10 s), and as soon
+   * as one request has been in flight that long: Salesforce allows 25 requests per org that run 20 s or longer,
+   * and other integrations of the org need some of them.
    */
   @EnvInt({ min: 1 })
   SALESFORCE_LONG_REQUEST_CONCURRENCY: number = 20;
