@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** What every log line written while a request is handled says about it. */
+export interface RequestContext {
+  /** Fastify's request id, also on the request's access line. */
+  readonly reqId: string;
+  /** The VAPI call id, once the webhook controller has read it from the message. */
+  callId?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+const CONTEXT = Symbol('requestContext');
+type WithContext = FastifyRequest & { [CONTEXT]?: RequestContext };
+
+/** The context of the request being handled, if any (none at start-up, in the outbox worker, in timers). */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** The context a request was given, wherever its hooks run (onResponse runs outside it). */
+export function requestContextOf(request: FastifyRequest): RequestContext | undefined {
+  return (request as WithContext)[CONTEXT];
+}
+
+/** Makes `callId` the correlation id of every later line of the current request; a no-op outside one. */
+export function bindCallId(callId: string): void {
+  const context = storage.getStore();
+  if (context) context.callId = callId;
+}
+
+/**
+ * Enters a request context for each request, in Fastify's hooks rather than a Nest middleware (which costs a
+ * middleware runner per request). `onRequest` enters it for the hooks that follow. The body is read in the
+ * socket's callbacks, which Node does not promise to run in the context the request entered (nodejs/node#34430;
+ * Node 20 happens to), so `preValidation` enters the same context again for the guard, interceptor and handler,
+ * as @fastify/request-context does. Register it before any other hook.
+ */
+export function attachRequestContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, _reply: unknown, done: () => void) => {
+    const context: RequestContext = { reqId: request.id };
+    (request as WithContext)[CONTEXT] = context;
+    storage.run(context, done);
+  });
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply: unknown, done: () => void) => {
+    const context = requestContextOf(request);
+    if (context) storage.run(context, done);
+    else done();
+  });
+}
