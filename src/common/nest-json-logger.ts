@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { format } from 'node:util';
+import { format, types } from 'node:util';
 import type { Level, Logger } from 'pino';
 
 /** Nest's built-in exception handlers log `error(message, stack)`: the stack becomes the line's `err`. */
@@ -51,7 +51,8 @@ export class NestJsonLogger implements LoggerService {
     }
     // With fields, the message is the first argument after them.
     const [text, ...more] = rest;
-    if (message instanceof Error) {
+    // isNativeError as well: an error from another realm (Node's own, seen from a Jest test) is no `instanceof`.
+    if (message instanceof Error || types.isNativeError(message)) {
       fields.err = message;
       // Given as the message rather than left to pino, which would copy it unscrubbed from the error.
       this.emit(level, fields, textOf(text) ?? message.message, more);
