@@ -45,11 +45,12 @@ const NO_CONTEXT: Partial<RequestContext> = Object.freeze({});
 /**
  * The fields of a line written during a request, with the request's `reqId` and `callId` first. A line that
  * gives a `callId` of its own in a request that already has one would hold the key twice, which strict JSON
- * parsers reject: the request's wins then (the key is written once either way, as pino writes an object).
+ * parsers reject: the request's wins then (the key is written once either way, as pino writes an object). A
+ * line that gives the request's `reqId` itself (the access line) has its ids already and is left as it is.
  */
 function mergeRequestContext(fields: object, mixin: object): object {
   const { reqId, callId } = mixin as Partial<RequestContext>;
-  if (reqId === undefined) return fields;
+  if (reqId === undefined || (fields as Partial<RequestContext>).reqId === reqId) return fields;
   const line: Record<string, unknown> = { reqId, callId, ...fields };
   if (callId !== undefined) line.callId = callId;
   return line;
