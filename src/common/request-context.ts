@@ -30,11 +30,11 @@ export function bindCallId(callId: string): void {
 }
 
 /**
- * Enters a request context for each request, in Fastify's hooks rather than a Nest middleware (which costs a
- * middleware runner per request). `onRequest` enters it for the hooks that follow. The body is read in the
- * socket's callbacks, which Node does not promise to run in the context the request entered (nodejs/node#34430;
- * Node 20 happens to), so `preValidation` enters the same context again for the guard, interceptor and handler,
- * as @fastify/request-context does. Register it before any other hook.
+ * Enters a request context for each request in Fastify's onRequest hook, rather than in a Nest middleware
+ * (which costs a middleware runner per request). Everything after it runs in that context: the hooks that
+ * follow synchronously, and the guard, interceptor and handler too, as Fastify's content-type parser runs the
+ * end of a body in an async resource it creates for the request (tested with a body sent in two parts).
+ * Register it before any other hook.
  */
 export function attachRequestContext(fastify: FastifyInstance): void {
   // Declared, so that every request object is built with the slot rather than growing it per request.
@@ -43,10 +43,5 @@ export function attachRequestContext(fastify: FastifyInstance): void {
     const context: RequestContext = { reqId: request.id };
     (request as WithContext)[CONTEXT] = context;
     storage.run(context, done);
-  });
-  fastify.addHook('preValidation', (request: FastifyRequest, _reply: unknown, done: () => void) => {
-    const context = requestContextOf(request);
-    if (context) storage.run(context, done);
-    else done();
   });
 }
