@@ -33,7 +33,12 @@ export function sharedLoggerOptions(level: string): LoggerOptions {
     },
     hooks: {
       logMethod(args, method) {
-        method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubText(arg) : arg)) as never);
+        // `args` is pino's own copy of the call's arguments: scrubbed in place rather than copied again.
+        for (let index = 0; index < args.length; index++) {
+          const arg: unknown = args[index];
+          if (typeof arg === 'string') args[index] = scrubText(arg);
+        }
+        method.apply(this, args);
       },
     },
   };
