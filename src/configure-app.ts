@@ -5,14 +5,17 @@ import type { FastifyHttpOptions } from 'fastify';
 import type { Server, ServerOptions } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { appConfig, AppConfig } from './config/app.config';
 import { validateProcessEnvironment } from './config/env.validation';
 import { vapiConfig } from './vapi/vapi.config';
 import { WEBHOOK_PATHS, WebhookMetrics } from './vapi/webhook-metrics';
 import { listenOperatorPort, separateOperatorPort } from './common/operator-port';
-import { BootstrapLogger, createBootstrapLogger } from './common/bootstrap-logger';
+import { createBootstrapLogger } from './common/bootstrap-logger';
+import { NestJsonLogger } from './common/nest-json-logger';
+import { APP_LOGGER } from './common/logging.module';
+import { attachRequestContext } from './common/request-context';
+import { attachAccessLog } from './common/access-log';
 import type { Logger as PinoInstance } from 'pino';
 
 /** Creates the Fastify-backed app with the raw body kept (signatures are checked over the exact bytes). */
@@ -35,7 +38,7 @@ export async function createApp({
       abortOnError: false,
       // Lines written before configureApp installs the app's logger (and any failure to create the app) are
       // JSON too; see bootstrap-logger.ts.
-      logger: new BootstrapLogger(bootLog ?? createBootstrapLogger(options.logStream)),
+      logger: new NestJsonLogger(bootLog ?? createBootstrapLogger(options.logStream)),
     },
   );
   configureApp(app);
@@ -120,7 +123,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 export function configureApp(app: NestFastifyApplication): void {
   const config = app.get<AppConfig>(appConfig.KEY);
   const fastify = app.getHttpAdapter().getInstance();
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestJsonLogger));
+  // First of all hooks, so that whatever the later ones log carries the request's ids.
+  attachRequestContext(fastify);
+  attachAccessLog(fastify, app.get<PinoInstance>(APP_LOGGER));
   registerBodyParsers(app, vapiConfig().bodyLimitBytes);
   if (config.adminPort !== undefined) {
     separateOperatorPort(fastify, config.adminPort, httpServerOptions(config)).setTimeout(

@@ -34,7 +34,7 @@ function readJson(request: WebhookRequest): unknown {
 }
 
 /**
- * Reads the body into a typed event once (the controller gets it through `@WebhookMessage()`), and is the last
+ * Reads the body into a typed event once (the controller reads it from the request), and is the last
  * line of defence: whatever the handler of an answered message (tool calls, assistant and transfer requests)
  * throws, VAPI still gets a valid answer in the shape of the message type, with HTTP 200, so the caller hears a
  * sentence instead of silence. A recorded message (status update, end-of-call report…) is only acknowledged

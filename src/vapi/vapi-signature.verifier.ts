@@ -53,15 +53,23 @@ export function parseTimestampMs(text: string): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-/** The signed bytes: the template with `{timestamp}` and `{body}` replaced, the body inserted byte for byte. */
-function signedPayload(template: string, timestamp: string, rawBody: Buffer): Buffer {
-  const parts = template.replace(/\{timestamp\}/g, timestamp).split('{body}');
-  const buffers: Buffer[] = [];
-  parts.forEach((part, index) => {
-    if (index > 0) buffers.push(rawBody);
-    buffers.push(Buffer.from(part, 'utf8'));
+/**
+ * The HMAC of the signed bytes: the template with `{timestamp}` and `{body}` replaced, the body inserted byte
+ * for byte. Fed to the HMAC piece by piece, so the body is not copied into a payload buffer first.
+ */
+function signedDigest(
+  algorithm: string,
+  secret: string,
+  template: string,
+  timestamp: string,
+  rawBody: Buffer,
+): Buffer {
+  const hmac = createHmac(algorithm, secret);
+  template.split('{body}').forEach((part, index) => {
+    if (index > 0) hmac.update(rawBody);
+    if (part.length > 0) hmac.update(part.replace(/\{timestamp\}/g, timestamp), 'utf8');
   });
-  return Buffer.concat(buffers);
+  return hmac.digest();
 }
 
 /**
@@ -101,9 +109,8 @@ function verifyHmac(
     // Replay protection: a captured request stops working once it leaves the window, in either direction.
     if (Math.abs(nowMs - timestampMs) > hmac.toleranceSeconds * 1000) return 'stale-timestamp';
   }
-  const payload = signedPayload(hmac.payloadTemplate, timestamp, rawBody);
   const matches = settings.secrets.some((secret) =>
-    sameDigest(given, createHmac(hmac.algorithm, secret).update(payload).digest()),
+    sameDigest(given, signedDigest(hmac.algorithm, secret, hmac.payloadTemplate, timestamp, rawBody)),
   );
   return matches || 'mismatch';
 }

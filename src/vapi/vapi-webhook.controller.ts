@@ -1,12 +1,4 @@
-import {
-  Controller,
-  createParamDecorator,
-  ExecutionContext,
-  HttpCode,
-  Post,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -19,7 +11,7 @@ import {
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { PinoLogger } from 'nestjs-pino';
+import { bindCallId } from '../common/request-context';
 import {
   VapiAssistantRequestResponseDto,
   VapiFunctionCallResponseDto,
@@ -37,12 +29,15 @@ import { VapiWebhookService } from './vapi-webhook.service';
 /**
  * The message as the spoken-fallback interceptor parsed it (once per request). The raw body is never bound to
  * a DTO: the global ValidationPipe would strip fields VAPI sends, and unknown fields are accepted by contract.
+ * Read from `@Req()` rather than a custom parameter decorator, which Nest would run through the global pipes
+ * on every request for nothing.
  */
-const WebhookMessage = createParamDecorator((_data: unknown, context: ExecutionContext): ParsedMessage => {
-  const parsed = context.switchToHttp().getRequest<WebhookRequest>().vapiMessage;
+function parsedMessageOf(request: WebhookRequest): ParsedMessage {
+  const parsed = request.vapiMessage;
   if (!parsed) throw new Error('SpokenFallbackInterceptor must run before the webhook handler');
   return parsed;
-});
+}
+
 @ApiTags('vapi')
 @ApiSecurity('vapi-hmac')
 @ApiSecurity('vapi-secret')
@@ -58,10 +53,7 @@ const WebhookMessage = createParamDecorator((_data: unknown, context: ExecutionC
 @UseGuards(VapiSignatureGuard)
 @UseInterceptors(SpokenFallbackInterceptor)
 export class VapiWebhookController {
-  constructor(
-    private readonly webhook: VapiWebhookService,
-    private readonly logger: PinoLogger,
-  ) {}
+  constructor(private readonly webhook: VapiWebhookService) {}
 
   @Post(['vapi/webhook', 'webhook/vapi'])
   @HttpCode(200)
@@ -94,9 +86,10 @@ export class VapiWebhookController {
     type: VapiWebhookErrorDto,
     description: 'A status update, transcript or end-of-call report could not be stored: retry it',
   })
-  async receive(@WebhookMessage() { event }: ParsedMessage): Promise<WebhookResponse> {
+  async receive(@Req() request: WebhookRequest): Promise<WebhookResponse> {
+    const { event } = parsedMessageOf(request);
     // The VAPI call id is the correlation id of every log line of this request.
-    if (event.call.callId) this.logger.assign({ callId: event.call.callId });
+    if (event.call.callId) bindCallId(event.call.callId);
     return this.webhook.handle(event);
   }
 }

@@ -1,4 +1,6 @@
-import { RunningApp, startApp, TEST_ADMIN_API_KEY } from '../support/app-harness';
+import { request as httpRequest } from 'node:http';
+import { hmacHeaders } from '../fakes/vapi-sender/vapi-signing';
+import { RunningApp, startApp, TEST_ADMIN_API_KEY, TEST_WEBHOOK_SECRET } from '../support/app-harness';
 import { eventually } from '../support/call-harness';
 import { ProbeTool } from '../support/probe-tool';
 import { parseStrictJson } from '../support/strict-json';
@@ -10,7 +12,7 @@ import {
 } from '../support/vapi-payloads';
 import { postWebhook } from '../support/webhook-client';
 
-type LogLine = Record<string, unknown> & { req?: { url?: string }; callId?: string };
+type LogLine = Record<string, unknown> & { path?: string; callId?: string; reqId?: string };
 
 describe('log lines', () => {
   let running: RunningApp;
@@ -31,12 +33,102 @@ describe('log lines', () => {
       await fetch(`${running.url}/admin/deliveries`, { headers: { 'x-api-key': TEST_ADMIN_API_KEY } })
     ).arrayBuffer();
 
-    // The access lines (pino-http's, with a response time); lines a handler writes carry `req` as well.
-    const urls = linesSince(start)
+    // The access lines are the ones with a response time.
+    const paths = linesSince(start)
       .filter((line) => line.responseTime !== undefined)
-      .map((line) => line.req?.url)
-      .filter((url) => url !== undefined);
-    expect(urls).toEqual(['/admin/deliveries']);
+      .map((line) => line.path);
+    expect(paths).toEqual(['/admin/deliveries']);
+  });
+
+  it("should put the request's reqId and call id on a service line written during a webhook request", async () => {
+    const start = running.logs.lines.length;
+    const call = { id: 'call-correlated' };
+    const body = JSON.stringify({ message: { type: 'hang', timestamp: Date.now(), call: callObject(call) } });
+    // In two parts with a pause between: the body's end then comes from a later read of the socket, outside the
+    // context the request entered first.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest(`${running.url}/vapi/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...hmacHeaders(TEST_WEBHOOK_SECRET, body) },
+      });
+      request.on('response', (response) => response.resume().on('end', () => resolve(response.statusCode)));
+      request.on('error', reject);
+      request.write(body.slice(0, 40));
+      setTimeout(() => request.end(body.slice(40)), 50);
+    });
+
+    // The workflow logs a hang with the call id; the line must carry the request's ids as well.
+    const lines = linesSince(start);
+    const hang = lines.find((line) => line.event === 'assistant_hang');
+    const access = lines.find((line) => line.msg === 'request completed');
+    expect(status).toBe(200);
+    expect(hang).toMatchObject({
+      context: 'CallWorkflowService',
+      callId: call.id,
+      reqId: expect.any(String),
+    });
+    expect(access?.reqId).toBe(hang?.reqId);
+  });
+
+  it('should write one access line per request with method, path, status, response time and ids', async () => {
+    const start = running.logs.lines.length;
+    const call = { id: 'call-access-line' };
+    await postWebhook(running.url, statusUpdateMessage(call, 'in-progress'));
+    await (
+      await fetch(`${running.url}/admin/deliveries?status=dead&token=query-secret-123`, {
+        headers: { 'x-api-key': TEST_ADMIN_API_KEY },
+      })
+    ).arrayBuffer();
+
+    const access = linesSince(start).filter((line) => line.responseTime !== undefined);
+    expect(access).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        method: 'POST',
+        path: '/vapi/webhook',
+        status: 200,
+        responseTime: expect.any(Number),
+        reqId: expect.any(String),
+        callId: call.id,
+      }),
+      expect.objectContaining({ method: 'GET', path: '/admin/deliveries', status: 200 }),
+    ]);
+    expect(access[0].reqId).not.toBe(access[1].reqId);
+    expect(access[1]).not.toHaveProperty('callId');
+    expect(running.logs.lines.slice(start).join('\n')).not.toContain('query-secret-123');
+  });
+
+  it('should keep the caller number, the secret and the signature out of the lines of a webhook request', async () => {
+    const start = running.logs.lines.length;
+    const payload = statusUpdateMessage(
+      { id: 'call-private', customerNumber: '+14155550177' },
+      'in-progress',
+    );
+    const signed = hmacHeaders(TEST_WEBHOOK_SECRET, JSON.stringify(payload));
+    const reply = await postWebhook(running.url, payload, { headers: signed });
+    // Refused ones too: the guard logs why, never with the header values.
+    await postWebhook(running.url, payload, { headers: { ...signed, 'x-signature': 'ab'.repeat(32) } });
+
+    expect(reply.status).toBe(200);
+    const written = running.logs.lines.slice(start).join('\n');
+    expect(written).toContain('call-private');
+    for (const secret of [
+      '+14155550177',
+      '4155550177',
+      TEST_WEBHOOK_SECRET,
+      signed['x-signature'],
+      'ab'.repeat(32),
+    ])
+      expect(written).not.toContain(secret);
+  });
+
+  it('should write no request ids on lines written outside a request', () => {
+    const started = running.logs.lines
+      .map((line) => JSON.parse(line) as LogLine)
+      .find((line) => line.msg === 'Nest application successfully started');
+    expect(started).toBeDefined();
+    expect(started).not.toHaveProperty('reqId');
+    expect(started).not.toHaveProperty('callId');
   });
 
   it('should write every line as strict JSON with at most one callId key', async () => {

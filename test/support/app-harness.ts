@@ -4,9 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Provider } from '@nestjs/common';
-// nestjs-pino keeps the logger for lines written outside a request in module state, set by the first app of
-// the process; without a reset every later app's such lines would go to the first app's capture.
-import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { createApp, listenApp } from '../../src/configure-app';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
@@ -65,7 +62,6 @@ export async function startApp(
   process.env = { ...saved, ...baseEnvironment(dataDir), ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
   const logs = new LogCapture();
-  __resetOutOfContextForTests();
   try {
     const app = await createApp({ logStream: logs, extraProviders: options.extraProviders });
     await listenApp(app, { port: 0, host: '127.0.0.1' });
