@@ -182,6 +182,15 @@ describe('maskSensitiveData', () => {
     );
   });
 
+  it('should mask a spoken card number glued to the security code of a written one (found by fast-check)', () => {
+    const text =
+      '973 798 116 129 099257 33477 1738one zero five one two two four two nine eight five one one six five ' +
+      'nine zero three one0';
+    const once = maskSensitiveData(text);
+    expect(once).not.toMatch(/five one two two four/);
+    expect(maskSensitiveData(once)).toBe(once);
+  });
+
   it.each([
     [
       'a card number read out as a transcriber writes it',

@@ -58,8 +58,19 @@ interface Replacement {
 }
 
 export function maskSensitiveData(text: string): string {
-  return maskSsns(maskCards(text));
+  // Masking can reveal a number that its neighbours hid (digits glued to a spoken number, a code taken for
+  // part of a card): masked again until nothing changes, so that what is stored is masked for good.
+  let masked = text;
+  for (let pass = 0; pass < MAX_MASKING_PASSES; pass++) {
+    const next = maskSsns(maskCards(masked));
+    if (next === masked) return masked;
+    masked = next;
+  }
+  return masked;
 }
+
+/** Each pass only replaces digits with placeholders; fast-check never found more than two needed. */
+const MAX_MASKING_PASSES = 4;
 
 /** Luhn (mod 10) check over a string of digits. */
 export function passesLuhn(digits: string): boolean {
