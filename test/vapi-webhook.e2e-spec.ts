@@ -308,6 +308,13 @@ describe('VAPI webhook (e2e)', () => {
         /vapi_webhook_duration_seconds_bucket\{le="[0-9.]+",type="tool-calls",outcome="ok"\}/,
       );
       expect(metrics).toMatch(/vapi_tool_calls_total\{tool="probeTool",outcome="failed"\} \d+/);
+      // The SQLite store's group commit: every stored message waited for a COMMIT, shared or not.
+      const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+      expect(counter('store_sqlite_operations_total')).toBeGreaterThan(0);
+      expect(counter('store_sqlite_commits_total')).toBeGreaterThan(0);
+      expect(counter('store_sqlite_commits_total')).toBeLessThanOrEqual(
+        counter('store_sqlite_operations_total'),
+      );
     });
 
     it('should keep secrets, signatures, phone numbers, emails and transcripts out of the logs', async () => {
