@@ -174,7 +174,8 @@ export class GroupCommitSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.mutex.lock();
     try {
-      if (this.group) this.commit(this.group);
+      const open = this.currentGroup();
+      if (open) this.commit(open);
     } finally {
       this.closed = true;
       this.connection.clear();
@@ -185,8 +186,8 @@ export class GroupCommitSqliteDriver implements Driver {
 
   /** The group a write joins: the open one, or a new one whose COMMIT runs on the next turn of the event loop. */
   openGroup(): CommitGroup {
-    if (this.group && !this.group.broken && this.sqlite.inTransaction) return this.group;
-    if (this.group) this.breakGroup(this.group);
+    const open = this.currentGroup();
+    if (open) return open;
     if (this.closed) throw new Error('the SQLite store is closed');
     this.sqlite.exec('BEGIN IMMEDIATE');
     const group = new CommitGroup();
@@ -195,7 +196,11 @@ export class GroupCommitSqliteDriver implements Driver {
     return group;
   }
 
-  /** The open group, if any: a read inside it may see its uncommitted rows, so it waits for the COMMIT too. */
+  /**
+   * The open group, if any: a read inside it may see its uncommitted rows, so it waits for the COMMIT too. A
+   * group that SQLite ended by itself is broken here, so `this.group` is only ever a group that holds its
+   * transaction.
+   */
   currentGroup(): CommitGroup | undefined {
     if (this.group && !this.sqlite.inTransaction) this.breakGroup(this.group);
     return this.group;
@@ -204,7 +209,7 @@ export class GroupCommitSqliteDriver implements Driver {
   private async commitWhenFree(group: CommitGroup): Promise<void> {
     await this.mutex.lock();
     try {
-      if (this.group === group) this.commit(group);
+      if (this.currentGroup() === group) this.commit(group);
     } finally {
       this.mutex.unlock();
     }
@@ -212,7 +217,6 @@ export class GroupCommitSqliteDriver implements Driver {
 
   private commit(group: CommitGroup): void {
     this.group = undefined;
-    if (group.broken) return group.reject(group.broken);
     try {
       this.sqlite.exec('COMMIT');
       this.stats.commits++;
@@ -241,7 +245,7 @@ export class GroupCommitSqliteDriver implements Driver {
   /** Whether the connection's group still holds its transaction; a broken one fails the member (if asked to). */
   private checkGroup(connection: GroupCommitConnection, throwIfBroken = true): boolean {
     const group = connection.group;
-    if (group && this.group === group && this.sqlite.inTransaction && !group.broken) return true;
+    if (group && this.currentGroup() === group) return true;
     if (group) this.breakGroup(group);
     if (throwIfBroken) throw group?.broken ?? new Error('no SQLite write transaction is open');
     return false;
