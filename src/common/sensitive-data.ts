@@ -69,7 +69,7 @@ export function maskSensitiveData(text: string): string {
   return masked;
 }
 
-/** Each pass only replaces digits with placeholders; fast-check never found more than two needed. */
+/** Each pass only replaces digits with placeholders, so passes converge; the bound keeps a pathological text cheap. */
 const MAX_MASKING_PASSES = 4;
 
 /** Luhn (mod 10) check over a string of digits. */

@@ -69,7 +69,7 @@ export class AdaptiveConcurrencyLimit {
   record(latencyMs: number, outcome: RequestOutcome, limited: boolean): void {
     const now = this.now();
     this.observeLatency(latencyMs, now);
-    const { floor, ceiling, latencyTolerance, longRequestMs, longRequestCeiling } = this.options;
+    const { floor, ceiling, latencyTolerance, longRequestMs } = this.options;
     const smoothed = this.smoothedLatencyMs ?? latencyMs;
     const baseline = Math.min(this.previousWindowBest, this.windowBest);
     const slow = latencyMs >= this.options.slowAnswerMs && latencyMs > baseline * latencyTolerance;
@@ -81,7 +81,7 @@ export class AdaptiveConcurrencyLimit {
     } else if (limited) {
       this.value = Math.min(ceiling, this.value + (this.slowStart ? 1 : 1 / this.value));
     }
-    if (smoothed >= longRequestMs) this.value = Math.min(this.value, Math.max(floor, longRequestCeiling));
+    if (smoothed >= longRequestMs) this.capAtLongRequestCeiling();
     this.value = clamp(this.value, floor, ceiling);
   }
 
@@ -93,6 +93,10 @@ export class AdaptiveConcurrencyLimit {
   requestRunningLong(ageMs: number): void {
     if (ageMs < this.options.longRequestMs) return;
     this.slowStart = false;
+    this.capAtLongRequestCeiling();
+  }
+
+  private capAtLongRequestCeiling(): void {
     const { floor, ceiling, longRequestCeiling } = this.options;
     this.value = clamp(Math.min(this.value, Math.max(floor, longRequestCeiling)), floor, ceiling);
   }
