@@ -17,6 +17,7 @@ import { APP_LOGGER } from './common/logging.module';
 import { attachRequestContext } from './common/request-context';
 import { attachAccessLog } from './common/access-log';
 import type { Logger as PinoInstance } from 'pino';
+import { pathOf } from './common/url-path';
 
 /** Creates the Fastify-backed app with the raw body kept (signatures are checked over the exact bytes). */
 export async function createApp({
@@ -77,7 +78,7 @@ function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number): vo
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<Server>('application/json', { bodyLimit }, (request, body, done) => {
-    if (WEBHOOK_PATHS.has((request.url ?? '').split('?')[0])) return done(null, undefined);
+    if (WEBHOOK_PATHS.has(pathOf(request.url))) return done(null, undefined);
     // Fastify's own parser (prototype poisoning refused); it calls `done` itself.
     void parseJson(request, body.toString('utf8'), done);
   });

@@ -1,16 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { requestContextOf } from './request-context';
+import { pathOf } from './url-path';
 
 /** Probes and scrapes come every few seconds from the kubelet and Prometheus: not worth a line each. */
 export const isQuietPath = (path: string): boolean =>
   path === '/metrics' || path === '/health' || path.startsWith('/health/');
-
-/** The path of a request, without its query string (which can carry tokens). */
-function pathOf(request: FastifyRequest): string {
-  const query = request.url.indexOf('?');
-  return query === -1 ? request.url : request.url.slice(0, query);
-}
 
 /**
  * One access line per request, written by the app's logger itself (no child logger per request) when the
@@ -20,7 +15,7 @@ function pathOf(request: FastifyRequest): string {
  */
 export function attachAccessLog(fastify: FastifyInstance, logger: Logger): void {
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const path = pathOf(request);
+    const path = pathOf(request.url);
     if (!isQuietPath(path)) {
       const status = reply.statusCode;
       logger.info(

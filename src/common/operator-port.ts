@@ -1,5 +1,6 @@
 import { createServer, Server, ServerOptions } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from './url-path';
 
 /** Paths for operators, not for VAPI or Twilio: on ADMIN_PORT only when one is set. */
 export function isOperatorPath(path: string): boolean {
@@ -27,7 +28,7 @@ export function separateOperatorPort(fastify: FastifyInstance, port: number, opt
   const server = createServer(options, (request, response) => fastify.routing(request, response));
   operatorServers.set(fastify, { server, port });
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    const path = (request.raw.url ?? '').split('?')[0];
+    const path = pathOf(request.raw.url);
     const onOperatorPort = request.raw.socket.localPort === port;
     if (isHealthPath(path) || isOperatorPath(path) === onOperatorPort) return done();
     void reply

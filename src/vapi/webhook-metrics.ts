@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { InjectMetricsRegistry } from '../metrics/metrics.tokens';
 import { messageTypeLabel } from './vapi-message.parser';
+import { pathOf } from '../common/url-path';
 
 export const WEBHOOK_PATHS = new Set(['/vapi/webhook', '/webhook/vapi']);
 
@@ -37,7 +38,7 @@ export class WebhookMetrics {
 
   attach(fastify: FastifyInstance): void {
     fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(request.url.split('?')[0])) {
+      if (reply.statusCode >= 400 && WEBHOOK_PATHS.has(pathOf(request.url))) {
         const outcome = outcomeOfStatus(reply.statusCode);
         // A refused signature means the body was never parsed (see configure-app.ts): its type is unknown.
         const type = outcome === 'rejected' ? 'unverified' : messageTypeLabel(request.body);
