@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, openTestDatabase, TestDatabase } from '../support/test-database';
 import { DeliveryEnvironment } from '../../src/delivery/delivery.config';
-import { RunningChild, spawnChild } from '../support/child-process';
+import { killDuringBursts, RunningChild, spawnChild } from '../support/child-process';
 import { FakeSalesforceClient } from '../support/fake-salesforce.client';
 
 jest.setTimeout(120_000);
@@ -31,7 +31,6 @@ describe.each(['sqlite', 'postgres'] as const)('outbox surviving kill -9 on %s',
 
   it('should land every accepted write exactly once after kills at random points and a restart', async () => {
     const sinkFile = join(dir, 'sink.db');
-    const accepted = new Set<string>();
     const env = {
       DATABASE_URL: database.url,
       SINK_FILE: sinkFile,
@@ -40,20 +39,12 @@ describe.each(['sqlite', 'postgres'] as const)('outbox surviving kill -9 on %s',
       LEASE_MS: '1500',
     };
 
-    for (let round = 0; round < ROUNDS; round++) {
-      const child = spawnChild({
-        ...env,
-        CHILD_MODE: 'burst',
-        START: String(round * 10_000),
-        COUNT: '10000',
-      });
-      await child.waitFor(/^accepted /);
-      await sleep(150 + Math.floor(Math.random() * 900));
-      child.process.kill('SIGKILL');
-      expect(await child.exited).toBeNull();
-      for (const line of child.lines)
-        if (line.startsWith('accepted ')) accepted.add(line.slice('accepted '.length));
-    }
+    const { accepted, exitCodes } = await killDuringBursts(env, {
+      rounds: ROUNDS,
+      minPauseMs: 150,
+      maxPauseMs: 1050,
+    });
+    expect(exitCodes).toEqual(Array(ROUNDS).fill(null));
     const restarted = spawnChild({ ...env, CHILD_MODE: 'drain', LOSE_RATE: '0' });
     expect(await restarted.exited).toBe(0);
 

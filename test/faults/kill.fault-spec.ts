@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DeliveryEnvironment } from '../../src/delivery/delivery.config';
-import { spawnChild } from '../support/child-process';
+import { killDuringBursts, spawnChild } from '../support/child-process';
 import { FakeSalesforceClient } from '../support/fake-salesforce.client';
 import { createTestDatabase } from '../support/test-database';
 import { printReport, report } from './fault-report';
@@ -32,21 +31,7 @@ describe.each(['sqlite', 'postgres'] as const)('kill -9 ×3 under load on %s', (
         LATENCY_MS: '5',
         LEASE_MS: leaseMs,
       };
-      const accepted = new Set<string>();
-      for (let round = 0; round < KILLS; round++) {
-        const child = spawnChild({
-          ...env,
-          CHILD_MODE: 'burst',
-          START: String(round * 10_000),
-          COUNT: '10000',
-        });
-        await child.waitFor(/^accepted /);
-        await sleep(300 + Math.floor(Math.random() * 500));
-        child.process.kill('SIGKILL');
-        await child.exited;
-        for (const line of child.lines)
-          if (line.startsWith('accepted ')) accepted.add(line.slice('accepted '.length));
-      }
+      const { accepted } = await killDuringBursts(env, { rounds: KILLS, minPauseMs: 300, maxPauseMs: 800 });
       const restartedAt = Date.now();
       const restarted = spawnChild({ ...env, CHILD_MODE: 'drain', LOSE_RATE: '0' });
       expect(await restarted.exited).toBe(0);

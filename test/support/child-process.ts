@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Loads TypeScript in the child with @swc/core (installed for Jest) — same transform options as .swcrc —
@@ -68,4 +69,28 @@ export function spawnChild(env: Record<string, string>, entry: string = CHILD_EN
             void exited.then(() => reject(new Error(`child exited before printing ${String(pattern)}`)));
           }),
   };
+}
+
+/**
+ * Rounds of the outbox child accepting a burst of writes, each killed with SIGKILL after a random pause once it
+ * accepted its first: what the crash tests restart from. Returns the keys the children said they accepted and
+ * each child's exit code (null: ended by the signal).
+ */
+export async function killDuringBursts(
+  env: Record<string, string>,
+  options: { rounds: number; minPauseMs: number; maxPauseMs: number },
+): Promise<{ accepted: Set<string>; exitCodes: (number | null)[] }> {
+  const accepted = new Set<string>();
+  const exitCodes: (number | null)[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const child = spawnChild({ ...env, CHILD_MODE: 'burst', START: String(round * 10_000), COUNT: '10000' });
+    await child.waitFor(/^accepted /);
+    const pauseMs = options.minPauseMs + Math.random() * (options.maxPauseMs - options.minPauseMs);
+    await sleep(Math.floor(pauseMs));
+    child.process.kill('SIGKILL');
+    exitCodes.push(await child.exited);
+    for (const line of child.lines)
+      if (line.startsWith('accepted ')) accepted.add(line.slice('accepted '.length));
+  }
+  return { accepted, exitCodes };
 }
