@@ -116,6 +116,8 @@ export class SalesforceGateway {
   ) {
     this.basePath = `/services/data/v${options.apiVersion}`;
     this.writeHeaders = options.duplicateRuleAllowSave ? ALLOW_DUPLICATE_SAVE : undefined;
+    // The limit is there before the first request: a scrape of a fresh replica shows it, not 0.
+    this.metrics.concurrencyLimit.set(this.budget.concurrency().limit);
     this.retryPolicy = retry(handleWhen(isAmbiguousFailure), {
       maxAttempts: options.retryAttempts,
       backoff: new ExponentialBackoff({
