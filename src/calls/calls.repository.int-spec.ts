@@ -57,4 +57,20 @@ describe.each(['sqlite', 'postgres'] as const)('the caller assurance of a call o
     await calls.markVerified('call-2', NOW);
     expect(await calls.takeVerificationAttempt('call-2', MAX_VERIFICATION_ATTEMPTS, NOW)).toBeUndefined();
   });
+
+  it('should keep every case of a call when several are created at the same moment', async () => {
+    const calls = new CallsRepository(store.db);
+    await recognisedCall(calls);
+    const created = Array.from({ length: 8 }, (_, n) => ({
+      id: `500000000000${String(n).padStart(3, '0')}AAA`,
+      caseNumber: String(1000 + n).padStart(8, '0'),
+    }));
+
+    // One message may carry several createSalesforceCase calls; they run side by side.
+    await Promise.all(created.map((ref) => calls.addCreatedCase('call-1', ref, NOW)));
+    await calls.addCreatedCase('call-1', created[0], NOW);
+
+    const kept = (await calls.get('call-1'))?.casesCreated ?? [];
+    expect([...kept].sort((a, b) => a.id.localeCompare(b.id))).toEqual(created);
+  });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Database } from '../store/database.factory';
+import { Database, dialectOf } from '../store/database.factory';
 import type { CallRow } from '../store/database.types';
 import { InjectDatabase } from '../store/store.tokens';
 import type { ToolCallResult } from '../vapi/vapi-responses';
@@ -166,12 +166,19 @@ export class CallsRepository {
       .execute();
   }
 
+  /**
+   * Adds a case to the call's list once. Several cases of one call may be created side by side (one message can
+   * carry several tool calls): on PostgreSQL the row is locked while it is read and written, or the last
+   * writer would drop the others' cases; SQLite runs one write transaction at a time anyway.
+   */
   async addCreatedCase(callId: string, created: CreatedCaseRef, now: number): Promise<void> {
+    const postgres = dialectOf(this.db) === 'postgres';
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('calls')
         .select('cases_created')
         .where('id', '=', callId)
+        .$if(postgres, (qb) => qb.forUpdate())
         .executeTakeFirst();
       if (!row) return;
       const cases = JSON.parse(row.cases_created || '[]') as CreatedCaseRef[];
