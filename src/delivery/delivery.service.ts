@@ -91,10 +91,12 @@ export class DeliveryService {
     if (!row) return this.awaitSettled(record.id, deadline);
 
     const attempt = this.executor.run([row], 'live').then((outcomes) => outcomes.get(row.seq));
-    const budget = new AbortController();
-    const expired = sleep(Math.max(0, deadline - Date.now()), undefined, { signal: budget.signal })
-      .then(() => undefined)
-      .catch(() => undefined);
+    // A plain timer, cleared when the attempt wins: aborting an abortable sleep instead would build an
+    // AbortError (a DOMException with its stack) for every tool call that finishes in time.
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined);
+    });
     try {
       const outcome = await Promise.race([attempt, expired]);
       return (
@@ -104,7 +106,7 @@ export class DeliveryService {
         }
       );
     } finally {
-      budget.abort();
+      clearTimeout(timer);
     }
   }
 

@@ -1,4 +1,3 @@
-import { TaskCancelledError, TimeoutPolicy, TimeoutStrategy } from 'cockatiel';
 import { Agent, errors as undiciErrors } from 'undici';
 import { SalesforceError, SalesforceErrorCode } from './salesforce.errors';
 
@@ -26,13 +25,12 @@ export interface SalesforceTransportOptions {
 
 /**
  * The one place where Salesforce HTTP exchanges become typed results or `SalesforceError`s: a keep-alive
- * undici pool, a deadline on every exchange (cockatiel timeout, plus undici's header/body timeouts so a hung
+ * undici pool, a deadline on every exchange (an abort signal, plus undici's header/body timeouts so a hung
  * socket is closed, not just abandoned), and the mapping of network failures, data-API error arrays and
  * token-endpoint errors to error codes.
  */
 export class SalesforceTransport {
   private readonly agent: Agent;
-  private readonly timeout: TimeoutPolicy;
 
   constructor(private readonly options: SalesforceTransportOptions) {
     this.agent = new Agent({
@@ -42,31 +40,38 @@ export class SalesforceTransport {
       bodyTimeout: options.requestTimeoutMs,
       connect: { timeout: Math.min(options.requestTimeoutMs, 5_000) },
     });
-    this.timeout = new TimeoutPolicy(options.requestTimeoutMs, { strategy: TimeoutStrategy.Aggressive });
   }
 
+  /**
+   * The deadline is a timer that aborts the exchange, cleared when the answer is in. Not cockatiel's
+   * TimeoutPolicy: it aborts its signal after every execution, which builds an AbortError (a DOMException
+   * with its stack) per request — a measurable share of the event loop under a burst.
+   */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const url = new URL(request.url);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.requestTimeoutMs);
+    const { signal } = deadline;
     try {
-      return await this.timeout.execute(async ({ signal }) => {
-        try {
-          const response = await this.agent.request({
-            origin: url.origin,
-            path: `${url.pathname}${url.search}`,
-            method: request.method,
-            headers: request.headers,
-            body: request.body,
-            signal,
-          });
-          const text = await response.body.text();
-          return { status: response.statusCode, headers: response.headers, text };
-        } catch (error) {
-          // The deadline aborted undici, whose abort error may win the race against cockatiel's own.
-          throw signal.aborted ? new TaskCancelledError('request deadline passed') : error;
-        }
+      const response = await this.agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal,
       });
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
-      throw networkError(error, request.operation, this.options.requestTimeoutMs);
+      // Whatever undici makes of the abort (its own error or the signal's reason), it is the deadline.
+      const { operation } = request;
+      const { requestTimeoutMs } = this.options;
+      throw signal.aborted
+        ? timeoutError(operation, requestTimeoutMs, error)
+        : networkError(error, operation, requestTimeoutMs);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -80,8 +85,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 function networkError(error: unknown, operation: string, timeoutMs: number): SalesforceError {
   if (error instanceof SalesforceError) return error;
   const code = (error as { code?: unknown } | undefined)?.code;
-  // Not cockatiel's isTaskCancelledError: in 3.2.1 it tests for the bulkhead flag instead.
-  if (error instanceof TaskCancelledError || error instanceof undiciErrors.RequestAbortedError) {
+  if (error instanceof undiciErrors.RequestAbortedError) {
     return timeoutError(operation, timeoutMs, error);
   }
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return timeoutError(operation, timeoutMs, error);

@@ -9,7 +9,7 @@ import { StoreLocation } from './store.config';
 import { loadSqliteDriver } from './sqlite-driver';
 import { GroupCommitSqliteDialect, GroupCommitStats } from './sqlite-group-commit';
 import { storeErrorCodeOf } from './store.errors';
-import { TextSanitizerPlugin } from './text-sanitizer.plugin';
+import { withTextSanitizer } from './text-sanitizer.dialect';
 
 export type Database = Kysely<DatabaseSchema>;
 export type Dialect = StoreLocation['dialect'];
@@ -66,8 +66,7 @@ export function openDatabase(location: StoreLocation, options: DatabaseOptions =
       sqlite.pragma('foreign_keys = ON');
       const stats = new GroupCommitStats();
       const db = new Kysely<DatabaseSchema>({
-        dialect: new GroupCommitSqliteDialect(sqlite, stats),
-        plugins: [new TextSanitizerPlugin()],
+        dialect: withTextSanitizer(new GroupCommitSqliteDialect(sqlite, stats)),
       });
       commitStats.set(db, stats);
       return db;
@@ -88,8 +87,7 @@ export function openDatabase(location: StoreLocation, options: DatabaseOptions =
       });
       watchConnections(pool);
       return new Kysely<DatabaseSchema>({
-        dialect: new PostgresDialect({ pool }),
-        plugins: [new TextSanitizerPlugin()],
+        dialect: withTextSanitizer(new PostgresDialect({ pool })),
       });
     }
   }

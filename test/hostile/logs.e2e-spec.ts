@@ -70,6 +70,29 @@ describe('log lines', () => {
     expect(access?.reqId).toBe(hang?.reqId);
   });
 
+  it("should keep each request's ids on its own lines when several webhooks are handled at once", async () => {
+    const start = running.logs.lines.length;
+    const calls = Array.from({ length: 6 }, (_, n) => ({ id: `call-together-${n}` }));
+    const replies = await Promise.all(
+      calls.map((call) =>
+        postWebhook(running.url, {
+          message: { type: 'hang', timestamp: Date.now(), call: callObject(call) },
+        }),
+      ),
+    );
+
+    expect(replies.map((reply) => reply.status)).toEqual(calls.map(() => 200));
+    const lines = linesSince(start);
+    const reqIds = calls.map((call) => {
+      const hang = lines.find((line) => line.event === 'assistant_hang' && line.callId === call.id);
+      const access = lines.find((line) => line.msg === 'request completed' && line.callId === call.id);
+      expect(hang?.reqId).toEqual(expect.any(String));
+      expect(access?.reqId).toBe(hang?.reqId);
+      return hang?.reqId;
+    });
+    expect(new Set(reqIds).size).toBe(calls.length);
+  });
+
   it('should write one access line per request with method, path, status, response time and ids', async () => {
     const start = running.logs.lines.length;
     const call = { id: 'call-access-line' };
