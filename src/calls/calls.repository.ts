@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Database, dialectOf } from '../store/database.factory';
 import type { CallRow } from '../store/database.types';
 import { InjectDatabase } from '../store/store.tokens';
@@ -167,28 +168,22 @@ export class CallsRepository {
   }
 
   /**
-   * Adds a case to the call's list once. Several cases of one call may be created side by side (one message can
-   * carry several tool calls): on PostgreSQL the row is locked while it is read and written, or the last
-   * writer would drop the others' cases; SQLite runs one write transaction at a time anyway.
+   * Adds a case to the call's list once, in one statement: the list is extended inside the database, so cases
+   * of one call created side by side (one message can carry several tool calls) are all kept without a lock
+   * held across round trips, and a repeated case (a retried delivery) is left out.
    */
   async addCreatedCase(callId: string, created: CreatedCaseRef, now: number): Promise<void> {
-    const postgres = dialectOf(this.db) === 'postgres';
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('calls')
-        .select('cases_created')
-        .where('id', '=', callId)
-        .$if(postgres, (qb) => qb.forUpdate())
-        .executeTakeFirst();
-      if (!row) return;
-      const cases = JSON.parse(row.cases_created || '[]') as CreatedCaseRef[];
-      if (cases.some((existing) => existing.id === created.id)) return;
-      await trx
-        .updateTable('calls')
-        .set({ cases_created: JSON.stringify([...cases, created]), updated_at: now })
-        .where('id', '=', callId)
-        .execute();
-    });
+    const entry = JSON.stringify({ id: created.id, caseNumber: created.caseNumber });
+    const list = sql`coalesce(nullif(cases_created, ''), '[]')`;
+    const statement =
+      dialectOf(this.db) === 'postgres'
+        ? sql`update calls set cases_created = (${list}::jsonb || jsonb_build_array(${entry}::jsonb))::text,
+            updated_at = ${now}
+            where id = ${callId} and not (${list}::jsonb @> jsonb_build_array(jsonb_build_object('id', ${created.id}::text)))`
+        : sql`update calls set cases_created = json_insert(${list}, '$[#]', json(${entry})), updated_at = ${now}
+            where id = ${callId}
+              and not exists (select 1 from json_each(${list}) where json_extract(value, '$.id') = ${created.id})`;
+    await statement.execute(this.db);
   }
 
   async setTransfer(callId: string, transfer: CallTransfer, now: number): Promise<void> {
