@@ -181,6 +181,47 @@ describe.each(['sqlite', 'postgres'] as const)('DeliveryRepository.record on %s'
     });
   });
 
+  it('should commit the follow-ups of the outcomes it applied, whole and in order, and none of the others', async () => {
+    for (const key of ['p', 'q', 'r']) await repository.insert(smsInput(key), NOW);
+    const [p, q, r] = await claim('worker-1', NOW);
+    const later = NOW + 5;
+    const success = (row: DeliveryRow, keys: string[]) => ({
+      type: 'succeeded' as const,
+      row,
+      result: { sid: `SM-${row.idempotency_key}`, status: 'queued' },
+      followUps: keys.map((key) => ({ ...smsInput(key), callId: undefined })),
+    });
+    // q is finished already: a second success of it applies nothing, and brings no follow-up.
+    await repository.record([success(q, [])], NOW + 1);
+
+    const applied = await repository.record(
+      [success(r, ['r:1']), success(p, ['p:1', 'p:2']), success(q, ['q:1'])],
+      later,
+    );
+
+    expect(applied).toEqual(new Set([p.seq, r.seq]));
+    const followUps = await Promise.all(['p:1', 'p:2', 'r:1'].map(stored));
+    expect(followUps.map((row) => row.seq)).toEqual(
+      [...followUps.map((row) => row.seq)].sort((a, b) => a - b),
+    );
+    expect(followUps[0]).toMatchObject({
+      kind: 'twilio.sms.send',
+      target: 'twilio',
+      call_id: null,
+      payload: JSON.stringify({ to: '+14155550100', body: 'Message p:1' }),
+      status: 'pending',
+      attempts: 0,
+      unsent_failures: 0,
+      in_doubt: 0,
+      next_attempt_at: later,
+      created_at: later,
+      updated_at: later,
+      lease_owner: null,
+    });
+    expect(followUps[0].id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await repository.findByKey('q:1')).toBeUndefined();
+  });
+
   it('should not apply a success twice nor duplicate its follow-ups once the row is finished', async () => {
     await repository.insert(smsInput('once'), NOW);
     const [row] = await claim('worker-1', NOW);

@@ -179,16 +179,28 @@ export class DeliveryRepository {
     if (attempts.length === 0) return applied;
     // In seq order, so that two transactions recording overlapping rows tend to lock them in the same order.
     const ordered = [...attempts].sort((a, b) => a.row.seq - b.row.seq);
+    const followUpRows = ordered.flatMap((attempt) =>
+      attempt.type === 'succeeded' || attempt.type === 'skipped'
+        ? attempt.followUps.map((followUp) => ({ parentSeq: attempt.row.seq, row: newRow(followUp, now) }))
+        : [],
+    );
+    // One statement is atomic on its own: no BEGIN and COMMIT around it (two round trips on PostgreSQL, where
+    // the follow-ups go in the same statement as a data-modifying CTE; SQLite has none, and no round trips).
+    const single =
+      ordered.length <= RECORD_CHUNK &&
+      (followUpRows.length === 0 ||
+        (dialectOf(this.db) === 'postgres' && followUpRows.length <= RECORD_CHUNK));
+    if (single) {
+      const { rows } = await recordStatement(ordered, now, followUpRows).execute(this.db);
+      for (const { seq } of rows) applied.add(Number(seq));
+      return applied;
+    }
     await this.db.transaction().execute(async (trx) => {
       for (let start = 0; start < ordered.length; start += RECORD_CHUNK) {
         const { rows } = await recordStatement(ordered.slice(start, start + RECORD_CHUNK), now).execute(trx);
         for (const { seq } of rows) applied.add(Number(seq));
       }
-      const followUps = attempts.flatMap((attempt) =>
-        (attempt.type === 'succeeded' || attempt.type === 'skipped') && applied.has(attempt.row.seq)
-          ? attempt.followUps.map((followUp) => newRow(followUp, now))
-          : [],
-      );
+      const followUps = followUpRows.filter(({ parentSeq }) => applied.has(parentSeq)).map(({ row }) => row);
       for (let start = 0; start < followUps.length; start += RECORD_CHUNK) {
         await trx
           .insertInto('deliveries')
@@ -343,7 +355,7 @@ export class DeliveryRepository {
 }
 
 /**
- * Rows per statement in `record`: 9 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535
+ * Rows per statement in `record`: 9 parameters an outcome and 15 a follow-up stay far below SQLite's 32,766 and PostgreSQL's 65,535
  * bind parameters, whatever DELIVERY_BATCH_SIZE is.
  */
 const RECORD_CHUNK = 500;
@@ -352,11 +364,14 @@ const RECORD_CHUNK = 500;
  * One UPDATE for many outcomes, valid on PostgreSQL and SQLite (≥ 3.35 for `UPDATE … FROM` with RETURNING).
  * Each VALUES row carries what its outcome changes; NULL means "keep the column". `owner` NULL (successes)
  * skips the lease check. Values are cast so PostgreSQL types the VALUES columns like the table's. The CTE's
- * row key is not called `seq`, so `RETURNING seq` names the table's column on both dialects.
+ * row key is not called `seq`, so `RETURNING seq` names the table's column on both dialects. With `followUps`
+ * (PostgreSQL only), the same statement inserts the follow-up rows of the outcomes it applied.
  */
-function recordStatement(attempts: AttemptRecord[], now: number): RawBuilder<{ seq: number }> {
-  const cast = (value: string | number | null, type: 'bigint' | 'integer' | 'text'): RawBuilder<unknown> =>
-    sql`cast(${value} as ${sql.raw(type)})`;
+function recordStatement(
+  attempts: AttemptRecord[],
+  now: number,
+  followUps: { parentSeq: number; row: NewDeliveryRow }[] = [],
+): RawBuilder<{ seq: number }> {
   const rows = attempts.map((attempt) => {
     const change = outcomeColumns(attempt, now);
     return sql`(${sql.join([
@@ -371,10 +386,9 @@ function recordStatement(attempts: AttemptRecord[], now: number): RawBuilder<{ s
       cast(change.completedAt, 'bigint'),
     ])})`;
   });
-  return sql<{ seq: number }>`
-    with v (row_seq, new_status, new_result, owner, new_next_attempt_at, new_last_error, new_last_error_code,
-      unsent_increment, new_completed_at) as (values ${sql.join(rows)})
-    update deliveries as d set
+  const outcomes = sql`v (row_seq, new_status, new_result, owner, new_next_attempt_at, new_last_error,
+      new_last_error_code, unsent_increment, new_completed_at) as (values ${sql.join(rows)})`;
+  const update = sql`update deliveries as d set
       status = v.new_status,
       result = coalesce(v.new_result, d.result),
       next_attempt_at = coalesce(v.new_next_attempt_at, d.next_attempt_at),
@@ -388,8 +402,51 @@ function recordStatement(attempts: AttemptRecord[], now: number): RawBuilder<{ s
     from v
     where d.seq = v.row_seq
       and d.status = 'pending'
-      and (v.owner is null or d.lease_owner = v.owner)
-    returning seq`;
+      and (v.owner is null or d.lease_owner = v.owner)`;
+  if (followUps.length === 0) return sql<{ seq: number }>`with ${outcomes} ${update} returning seq`;
+  // PostgreSQL only: the follow-ups of the rows the update applied, inserted by the same statement, in order.
+  const followUpValues = followUps.map(({ parentSeq, row }, ordinal) => {
+    const values: [string | number | null, 'bigint' | 'integer' | 'text'][] = [
+      [ordinal, 'integer'],
+      [parentSeq, 'bigint'],
+      ...FOLLOW_UP_COLUMNS.map(
+        ([column, type]) => [row[column], type] as [string | number | null, typeof type],
+      ),
+    ];
+    return sql`(${sql.join(values.map(([value, type]) => cast(value, type)))})`;
+  });
+  const columns = sql.raw(FOLLOW_UP_COLUMNS.map(([column]) => column).join(', '));
+  return sql<{ seq: number }>`
+    with ${outcomes},
+    applied as (${update} returning d.seq as seq),
+    f (ordinal, parent_seq, ${columns}) as (values ${sql.join(followUpValues)}),
+    inserted as (
+      insert into deliveries (${columns})
+      select ${columns} from f where f.parent_seq in (select seq from applied) order by f.ordinal
+      on conflict (idempotency_key) do nothing
+    )
+    select seq from applied`;
+}
+
+/** The columns of a follow-up row as `newRow` fills them, with their PostgreSQL types. */
+const FOLLOW_UP_COLUMNS = [
+  ['id', 'text'],
+  ['kind', 'text'],
+  ['target', 'text'],
+  ['idempotency_key', 'text'],
+  ['call_id', 'text'],
+  ['payload', 'text'],
+  ['status', 'text'],
+  ['attempts', 'integer'],
+  ['unsent_failures', 'integer'],
+  ['in_doubt', 'integer'],
+  ['next_attempt_at', 'bigint'],
+  ['created_at', 'bigint'],
+  ['updated_at', 'bigint'],
+] as const satisfies readonly (readonly [keyof NewDeliveryRow, 'bigint' | 'integer' | 'text'])[];
+
+function cast(value: string | number | null, type: 'bigint' | 'integer' | 'text'): RawBuilder<unknown> {
+  return sql`cast(${value} as ${sql.raw(type)})`;
 }
 
 interface OutcomeColumns {
