@@ -1,7 +1,7 @@
 import { loadavg } from 'node:os';
 import { freePort, startChild, waitForHttp } from '../processes';
 import type { AckClientResult } from './ack-client';
-import type { BenchOptions } from './options';
+import { BenchOptions, SERVICE_NODE_FLAGS } from './options';
 import { createBenchDatabase, formatTable, ProcessSampler, SectionResult } from './support';
 import type { Child } from './world';
 
@@ -90,14 +90,18 @@ export async function runAckSection(options: BenchOptions, dataDir: string): Pro
     },
     { discardStdout: true, nodeArgs: options.world.serviceNodeArgs },
   );
-  const nest = startChild('scripts/bench/nest-floor-server.js', {
-    PORT: String(nestPort),
-    VAPI_WEBHOOK_SECRET: secret,
-  });
-  const bare = startChild('scripts/bench/bare-ack-server.js', {
-    PORT: String(barePort),
-    VAPI_WEBHOOK_SECRET: secret,
-  });
+  // The floors run with the image's node flags too, so the comparison is of the code, not of the heap settings.
+  const floorFlags = { nodeArgs: [...SERVICE_NODE_FLAGS] };
+  const nest = startChild(
+    'scripts/bench/nest-floor-server.js',
+    { PORT: String(nestPort), VAPI_WEBHOOK_SECRET: secret },
+    floorFlags,
+  );
+  const bare = startChild(
+    'scripts/bench/bare-ack-server.js',
+    { PORT: String(barePort), VAPI_WEBHOOK_SECRET: secret },
+    floorFlags,
+  );
   const servers: Server[] = [
     { label: 'NestJS + Fastify + rawBody + HMAC (floor)', url: `http://127.0.0.1:${nestPort}`, child: nest },
     { label: 'bare node:http + HMAC', url: `http://127.0.0.1:${barePort}`, child: bare },

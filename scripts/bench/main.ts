@@ -40,7 +40,8 @@
  * - BENCH_SEED               1 (call durations and gaps)
  * - BENCH_TIMELINE=1         latency per 5 s window of the burst and paced loads
  * - BENCH_LOG_LEVEL          info (production logging, written to /dev/null)
- * - BENCH_SERVICE_NODE_ARGS  node flags for the service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+ * - BENCH_SERVICE_NODE_ARGS  node flags for the service instead of the image's (`--max-semi-space-size=64`), e.g.
+ *                            `--max-semi-space-size=64 --cpu-prof --cpu-prof-dir=/tmp/prof`
  * - BENCH_SERVICE_ENV        extra service variables, e.g. `SALESFORCE_MAX_CONCURRENCY=25 TOOL_WRITE_BUDGET_MS=3000`
  */
 import 'reflect-metadata';

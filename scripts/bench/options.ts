@@ -4,6 +4,12 @@
  */
 
 export const SECTIONS = ['acks', 'economy', 'burst', 'creates', 'paced'] as const;
+
+/**
+ * The node flags the production image starts the service with (the Dockerfile's CMD; a test keeps the two the
+ * same): the bench measures the service as it runs. BENCH_SERVICE_NODE_ARGS replaces them.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
 export type Section = (typeof SECTIONS)[number];
 export type Database = 'sqlite' | 'postgres';
 /** How the load is spread over several service processes: per request (a load balancer) or per call. */
@@ -165,7 +171,9 @@ export function readOptions(env: NodeJS.ProcessEnv, secret: string): BenchOption
       processes,
       spread: choice<Spread>(env, 'BENCH_SPREAD', ['request', 'call'], 'request'),
       logLevel: text(env, 'BENCH_LOG_LEVEL') ?? 'info',
-      serviceNodeArgs: (text(env, 'BENCH_SERVICE_NODE_ARGS') ?? '').split(/\s+/).filter((arg) => arg !== ''),
+      serviceNodeArgs: (text(env, 'BENCH_SERVICE_NODE_ARGS') ?? SERVICE_NODE_FLAGS.join(' '))
+        .split(/\s+/)
+        .filter((arg) => arg !== ''),
       serviceEnv: assignments(env, 'BENCH_SERVICE_ENV'),
       salesforce: {
         latencyMs: numberFrom(env, 'BENCH_SF_LATENCY_MS', 40, 0),

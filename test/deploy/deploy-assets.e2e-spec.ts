@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { isOperatorPath } from '../../src/common/operator-port';
 import { METRICS_REGISTRY } from '../../src/metrics/metrics.tokens';
 import { RunningApp, startApp } from '../support/app-harness';
+import { SERVICE_NODE_FLAGS } from '../../scripts/bench/options';
 
 /*
  * The deploy/ assets against the code they deploy: probe paths and ports, the public paths, variable names,
@@ -91,6 +92,16 @@ describe('deploy assets', () => {
     running = await startApp();
   });
   afterAll(() => running.close());
+
+  describe('the image', () => {
+    it('should start node with the flags the bench measures the service with', () => {
+      const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'));
+      const argv = JSON.parse(cmd?.[1] ?? '[]') as string[];
+      expect(argv[0]).toBe('node');
+      expect(argv.at(-1)).toBe('dist/main.js');
+      expect(argv.slice(1, -1)).toEqual([...SERVICE_NODE_FLAGS]);
+    });
+  });
 
   describe('the Deployment', () => {
     it('should probe the health routes the service has, on its public port', async () => {
