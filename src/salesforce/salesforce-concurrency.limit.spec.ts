@@ -72,14 +72,26 @@ describe('AdaptiveConcurrencyLimit', () => {
     expect(limit.current).toBe(2);
   });
 
-  it('should back off a little when answers are far slower than the best seen lately', () => {
+  it('should keep the live limit but shrink the background share when answers are far slower than lately', () => {
     const { limit, round } = controller({ initial: 20 });
     round(100, 'healthy', false);
     round(100, 'healthy', false);
     const healthy = limit.current;
+    expect(limit.backgroundFactor).toBe(1);
+
     round(2_000);
-    expect(limit.current).toBeLessThan(healthy);
-    expect(limit.current).toBeGreaterThanOrEqual(Math.floor(healthy * 0.9) - 1);
+    expect(limit.current).toBe(healthy);
+    // Once per round trip, however many slow answers the round brought.
+    expect(limit.backgroundFactor).toBeCloseTo(0.9);
+    for (let i = 0; i < 40; i += 1) round(2_000);
+    expect(limit.current).toBe(healthy);
+    expect(limit.backgroundFactor).toBeCloseTo(0.1);
+
+    // Answers that are quick again give the share back, a tenth per round.
+    for (let i = 0; i < 5; i += 1) round(100, 'healthy', false);
+    expect(limit.backgroundFactor).toBeCloseTo(0.6);
+    for (let i = 0; i < 10; i += 1) round(100, 'healthy', false);
+    expect(limit.backgroundFactor).toBe(1);
   });
 
   it('should not count a slower answer as congestion while it stays under a second', () => {
@@ -88,6 +100,7 @@ describe('AdaptiveConcurrencyLimit', () => {
     const healthy = limit.current;
     round(900, 'healthy', false);
     expect(limit.current).toBeGreaterThanOrEqual(healthy);
+    expect(limit.backgroundFactor).toBe(1);
   });
 
   it('should drop to the long-request ceiling once a request has run long, before it answers', () => {
@@ -181,6 +194,45 @@ describe('PriorityRequestLimiter', () => {
     gates.forEach((gate) => gate.resolve());
     await Promise.all(runs);
     expect(started).toBe(5);
+  });
+
+  it('should give background requests fewer slots while answers are slow, and live requests all of them', async () => {
+    const clock = { now: 0 };
+    const limit = new AdaptiveConcurrencyLimit(
+      { ...OPTIONS, floor: 1, initial: 20, ceiling: 20 },
+      () => clock.now,
+    );
+    const subject = new PriorityRequestLimiter(
+      limit,
+      { backgroundShare: 0.5, liveQueue: 100, backgroundQueue: 100 },
+      outcomeOf,
+      () => clock.now,
+    );
+    // Quick answers set the baseline, then rounds of answers 30 times slower.
+    const answer = (ms: number) => subject.run('live', () => Promise.resolve((clock.now += ms)));
+    await answer(50);
+    for (let round = 0; round < 7; round += 1) await answer(1_500);
+    expect(limit.current).toBe(20);
+
+    const gates = Array.from({ length: 10 }, () => deferred());
+    let background = 0;
+    const runs = gates.map((gate) =>
+      subject.run('background', () => {
+        background += 1;
+        return gate.promise;
+      }),
+    );
+    await tick();
+    // 20 × 0.5 × 0.9^7 ≈ 4.8 of the 10 a healthy Salesforce would give them.
+    expect(background).toBe(4);
+    let live = 0;
+    const liveGates = Array.from({ length: 16 }, () => deferred());
+    const liveRuns = liveGates.map((gate) => subject.run('live', () => ((live += 1), gate.promise)));
+    await tick();
+    expect(live).toBe(16);
+
+    [...gates, ...liveGates].forEach((gate) => gate.resolve());
+    await Promise.all([...runs, ...liveRuns]);
   });
 
   it('should start no more requests than the long-request ceiling once one has been in flight that long', async () => {

@@ -9,11 +9,18 @@ import { RequestPriority } from './salesforce.types';
  * adapts, AIMD as in TCP: until the first overload signal it doubles per round of healthy answers while the
  * limit is what holds requests back (slow start);
  * after that, one more per round; half as many after an overload signal (5xx, `UNABLE_TO_LOCK_ROW`, timeouts,
- * `REQUEST_LIMIT_EXCEEDED`); a tenth fewer when answers take much longer than the best seen lately; and,
- * while answers take `longRequestMs` or more — or as soon as one request has been in flight that long without an
- * answer — never more than `longRequestCeiling`, below Salesforce's 25 so the org's other integrations keep some
- * room. At most one decrease per round trip, so a burst of
- * failures from one round counts once.
+ * `REQUEST_LIMIT_EXCEEDED`); and, while answers take `longRequestMs` or more — or as soon as one request has been
+ * in flight that long without an answer — never more than `longRequestCeiling`, below Salesforce's 25 so the
+ * org's other integrations keep some room. At most one decrease per round trip, so a burst of failures from one
+ * round counts once.
+ *
+ * Answers that are merely slow (much slower than the best seen lately, but short of `longRequestMs`) take a
+ * tenth off the background share (`backgroundFactor`), not off the limit: Salesforce still answers, a short
+ * request counts against no concurrency limit of its own, and a caller waiting on the line is served better by
+ * a request sent now than by one queued here. The latency seen here also includes this process's own event
+ * loop and CPU: under load that alone can make answers look slow (the bench's paced load on PostgreSQL, three
+ * processes on two cores, lost half its case numbers to a live limit shrunk that way). Background writes can
+ * wait, so they make the room.
  */
 export interface ConcurrencyLimitOptions {
   floor: number;
@@ -38,6 +45,10 @@ export type RequestOutcome = 'healthy' | 'overloaded';
 const HARD_DECREASE = 0.5;
 const SOFT_DECREASE = 0.9;
 const SMOOTHING = 0.2;
+/** The background share never shrinks below a tenth of itself (and a background request always has a slot). */
+const MIN_BACKGROUND_FACTOR = 0.1;
+/** A round of answers that are not slow gives back a tenth of the full background share. */
+const BACKGROUND_RECOVERY_PER_ROUND = 0.1;
 
 /** The limit and how it moves; no queues and no timers, so it can be driven sample by sample in tests. */
 export class AdaptiveConcurrencyLimit {
@@ -47,7 +58,9 @@ export class AdaptiveConcurrencyLimit {
   private windowBest = Infinity;
   private windowStartedAt: number;
   private lastDecreaseAt = -Infinity;
+  private lastSlowAt = -Infinity;
   private slowStart = true;
+  private background = 1;
 
   constructor(
     private readonly options: ConcurrencyLimitOptions,
@@ -60,6 +73,11 @@ export class AdaptiveConcurrencyLimit {
   /** Requests that may be in flight at once now. */
   get current(): number {
     return Math.floor(this.value);
+  }
+
+  /** How much of their share background requests may use now (1: all of it; less while answers are slow). */
+  get backgroundFactor(): number {
+    return this.background;
   }
 
   /**
@@ -77,9 +95,16 @@ export class AdaptiveConcurrencyLimit {
       this.slowStart = false;
       this.decrease(HARD_DECREASE, now, smoothed);
     } else if (slow) {
-      this.decrease(SOFT_DECREASE, now, smoothed);
-    } else if (limited) {
-      this.value = Math.min(ceiling, this.value + (this.slowStart ? 1 : 1 / this.value));
+      if (now - this.lastSlowAt >= smoothed) {
+        this.lastSlowAt = now;
+        this.background = Math.max(MIN_BACKGROUND_FACTOR, this.background * SOFT_DECREASE);
+      }
+    } else {
+      this.background = Math.min(
+        1,
+        this.background + BACKGROUND_RECOVERY_PER_ROUND / Math.max(1, this.value),
+      );
+      if (limited) this.value = Math.min(ceiling, this.value + (this.slowStart ? 1 : 1 / this.value));
     }
     if (smoothed >= longRequestMs) this.capAtLongRequestCeiling();
     this.value = clamp(this.value, floor, ceiling);
@@ -238,7 +263,8 @@ export class PriorityRequestLimiter {
   }
 
   private backgroundSlots(): number {
-    return Math.max(1, Math.floor(this.limit.current * this.options.backgroundShare));
+    const { current, backgroundFactor } = this.limit;
+    return Math.max(1, Math.floor(current * this.options.backgroundShare * backgroundFactor));
   }
 }
 
