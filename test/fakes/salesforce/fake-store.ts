@@ -69,6 +69,16 @@ export class FakeStore {
    */
   private readonly referenceIndex = new Map<string, Map<string, Set<string>>>();
   private readonly phoneTailIndex = new Map<string, Map<string, Set<string>>>();
+  /**
+   * For LIKE filters on a phone field whose literal parts are digits (`Phone LIKE '%4%1%5%…'`, the service's
+   * caller lookup): record ids by each way of dropping up to two digits from the phone's digits, built per
+   * pattern length when a query first needs it (`Type.Field#length`). Phones with more extra digits than that
+   * are always candidates. Like the others it only grows, a superset for the real filter.
+   */
+  private readonly phoneDigitsIndex = new Map<
+    string,
+    { byDigits: Map<string, Set<string>>; always: Set<string> }
+  >();
   private undoLog: (() => void)[] | undefined;
   private transactionDepth = 0;
   private sequence = 0;
@@ -91,6 +101,7 @@ export class FakeStore {
     this.uniqueIndex.clear();
     this.referenceIndex.clear();
     this.phoneTailIndex.clear();
+    this.phoneDigitsIndex.clear();
     this.sequence = 0;
     this.nextCaseNumber = 1000;
   }
@@ -137,6 +148,37 @@ export class FakeStore {
   withPhoneTail(type: string, digits: string): StoredRecord[] {
     if (digits.length < PHONE_TAIL_DIGITS) return [];
     return this.candidates(type, this.phoneTailIndex.get(type)?.get(digits.slice(-PHONE_TAIL_DIGITS)));
+  }
+
+  /**
+   * A superset of the records of `type` whose phone `field` holds `digits` in order, with anything between
+   * them: whatever else a LIKE pattern of those digits demands, a record outside this set cannot match it.
+   */
+  withPhoneDigitsInOrder(type: string, field: string, digits: string): StoredRecord[] {
+    const key = `${type}.${field}#${digits.length}`;
+    let index = this.phoneDigitsIndex.get(key);
+    if (!index) {
+      this.phoneDigitsIndex.set(key, (index = { byDigits: new Map(), always: new Set() }));
+      for (const record of this.tables.get(type)?.values() ?? []) this.indexPhoneDigits(key, record, field);
+    }
+    const ids = new Set([...(index.byDigits.get(digits) ?? []), ...index.always]);
+    return this.candidates(type, ids);
+  }
+
+  private indexPhoneDigits(key: string, record: StoredRecord, field: string): void {
+    const index = this.phoneDigitsIndex.get(key)!;
+    const length = Number(key.slice(key.lastIndexOf('#') + 1));
+    const digits = String(record.fields[field] ?? '').replace(/\D/g, '');
+    if (digits.length < length) return;
+    if (digits.length - length > 2) {
+      index.always.add(record.id);
+      return;
+    }
+    for (const kept of digitsKeeping(digits, length)) {
+      let ids = index.byDigits.get(kept);
+      if (!ids) index.byDigits.set(kept, (ids = new Set()));
+      ids.add(record.id);
+    }
   }
 
   private candidates(type: string, ids: Set<string> | undefined): StoredRecord[] {
@@ -548,6 +590,9 @@ export class FakeStore {
         const value = record.fields[field.name];
         if (typeof value === 'string') add(this.referenceIndex, `${def.name}.${field.name}`, value);
       } else if (field.type === 'phone') {
+        for (const key of this.phoneDigitsIndex.keys()) {
+          if (key.startsWith(`${def.name}.${field.name}#`)) this.indexPhoneDigits(key, record, field.name);
+        }
         for (const entry of record.index) {
           const digits = String(entry.fields[field.name] ?? '').replace(/\D/g, '');
           if (digits.length >= PHONE_TAIL_DIGITS)
@@ -572,4 +617,17 @@ export class FakeStore {
       if (value !== null && value !== undefined) index.set(String(value).toLowerCase(), after!.id);
     }
   }
+}
+
+/** Every string of `length` characters that `digits` (at most two longer) gives by dropping characters. */
+function digitsKeeping(digits: string, length: number): Set<string> {
+  const kept = new Set<string>();
+  const drop = digits.length - length;
+  if (drop === 0) kept.add(digits);
+  for (let i = 0; i < digits.length && drop >= 1; i += 1) {
+    const once = digits.slice(0, i) + digits.slice(i + 1);
+    if (drop === 1) kept.add(once);
+    else for (let j = i; j < once.length; j += 1) kept.add(once.slice(0, j) + once.slice(j + 1));
+  }
+  return kept;
 }

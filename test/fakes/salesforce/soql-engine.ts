@@ -89,6 +89,10 @@ export class SoqlEngine {
   private indexed(def: ObjectDef, where: Condition | undefined): StoredRecord[] | undefined {
     const conjuncts = where === undefined ? [] : where.kind === 'and' ? where.operands : [where];
     for (const condition of conjuncts) {
+      const phones = this.phoneDigitsCandidates(def, condition);
+      if (phones) return phones;
+    }
+    for (const condition of conjuncts) {
       if (condition.kind !== 'compare' || condition.op !== '=' || condition.value.kind !== 'string') continue;
       const path = this.resolve(def, condition.field);
       if (path.hops.length > 0 || categoryOf(path.field.type) !== 'id') continue;
@@ -98,6 +102,28 @@ export class SoqlEngine {
       return record ? [record] : [];
     }
     return undefined;
+  }
+
+  /**
+   * `phone LIKE '<digits and %>'`, alone or OR-ed with more of the same: the union of the phone-digits index's
+   * candidates (fake-store.ts), a superset that `select` filters as usual. Undefined for any other condition.
+   */
+  private phoneDigitsCandidates(def: ObjectDef, condition: Condition): StoredRecord[] | undefined {
+    const operands = condition.kind === 'or' ? condition.operands : [condition];
+    const lookups: { field: string; digits: string }[] = [];
+    for (const operand of operands) {
+      if (operand.kind !== 'like' || !operand.value.likeParts) return undefined;
+      const path = this.resolve(def, operand.field);
+      const digits = operand.value.likeParts.join('');
+      if (path.hops.length > 0 || path.field.type !== 'phone' || !/^\d+$/.test(digits)) return undefined;
+      lookups.push({ field: path.field.name, digits });
+    }
+    const found = new Map<string, StoredRecord>();
+    for (const { field, digits } of lookups) {
+      for (const record of this.store.withPhoneDigitsInOrder(def.name, field, digits))
+        found.set(record.id, record);
+    }
+    return [...found.values()].sort((a, b) => a.seq - b.seq);
   }
 
   objectFor(name: string, pos: number): ObjectDef {

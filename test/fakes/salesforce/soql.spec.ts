@@ -137,6 +137,47 @@ describe('SOQL queries', () => {
     expect(await subjects(`SELECT Subject FROM Case WHERE Id = '${jane}'`)).toEqual([]);
   });
 
+  it('should find by phone digits in order exactly what a scan finds, before and after the index is built', async () => {
+    // Phones as people type them, some with a country code or an extension; the lookup's LIKE of digits.
+    const phone = fc
+      .array(fc.constantFrom('0', '1', '4', '5', '5', ' ', '-', '(', ')', '+', 'x'), {
+        minLength: 3,
+        maxLength: 16,
+      })
+      .map((chars) => chars.join(''));
+    const phones = fc.sample(phone, { numRuns: 120, seed: 7 });
+    const insertAll = (batch: string[]) =>
+      batch.map((value, n) => ({
+        id: fake.insert('Contact', {
+          LastName: `P${n}`,
+          Phone: value,
+          MobilePhone: n % 3 === 0 ? (batch[n + 1] ?? null) : null,
+        }),
+        phones: [value, n % 3 === 0 ? (batch[n + 1] ?? '') : ''],
+      }));
+    const contacts = insertAll(phones.slice(0, 80));
+    const digitsOf = (value: string) => value.replace(/\D/g, '');
+    const pattern = fc.oneof(
+      fc.constantFrom(...phones.map(digitsOf).filter((digits) => digits.length > 0)),
+      fc.array(fc.constantFrom('0', '1', '4', '5'), { minLength: 1, maxLength: 8 }).map((d) => d.join('')),
+    );
+    const check = async (digits: string) => {
+      const like = `'%${digits.split('').join('%')}%'`;
+      const { body } = await api.query(
+        `SELECT Id FROM Contact WHERE Phone LIKE ${like} OR MobilePhone LIKE ${like}`,
+      );
+      const matcher = likeMatcher({ likeSource: '', likeParts: ['', ...digits.split(''), ''] });
+      const expected = contacts
+        .filter((c) => c.phones.some((value) => value !== '' && matcher(value)))
+        .map((c) => c.id);
+      expect((body.records as { Id: string }[]).map((r) => r.Id).sort()).toEqual(expected.sort());
+    };
+    await fc.assert(fc.asyncProperty(pattern, check), { numRuns: 60, seed: 11 });
+    // Records written after the index exists are found too.
+    contacts.push(...insertAll(phones.slice(80)));
+    await fc.assert(fc.asyncProperty(pattern, check), { numRuns: 60, seed: 12 });
+  });
+
   it('should match LIKE with % and _ wildcards, and escaped ones literally', async () => {
     fake.insert('Case', { Subject: 'Call [vc:k_1] note' });
     fake.insert('Case', { Subject: 'Call [vc:kx1] note' });
