@@ -18,9 +18,8 @@ import { RequestPriority } from './salesforce.types';
  * tenth off the background share (`backgroundFactor`), not off the limit: Salesforce still answers, a short
  * request counts against no concurrency limit of its own, and a caller waiting on the line is served better by
  * a request sent now than by one queued here. The latency seen here also includes this process's own event
- * loop and CPU: under load that alone can make answers look slow (the bench's paced load on PostgreSQL, three
- * processes on two cores, lost half its case numbers to a live limit shrunk that way). Background writes can
- * wait, so they make the room.
+ * loop and CPU wait: under load that alone can make a healthy Salesforce look slow, and a live limit shrunk on
+ * that account queues callers' requests past their budgets. Background writes can wait, so they make the room.
  */
 export interface ConcurrencyLimitOptions {
   floor: number;
