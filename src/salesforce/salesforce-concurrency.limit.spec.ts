@@ -143,6 +143,20 @@ describe('PriorityRequestLimiter', () => {
 
   const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+  /** `count` requests of `priority` that stay in flight until released; `started()` counts those that began. */
+  function gated(subject: PriorityRequestLimiter, priority: 'live' | 'background', count: number) {
+    const gates = Array.from({ length: count }, () => deferred());
+    let started = 0;
+    const runs = gates.map((gate) => subject.run(priority, () => ((started += 1), gate.promise)));
+    return {
+      started: () => started,
+      release: async () => {
+        gates.forEach((gate) => gate.resolve());
+        await Promise.all(runs);
+      },
+    };
+  }
+
   it('should give a freed slot to a waiting live request before an older background one', async () => {
     const subject = limiter(1, 1);
     const first = deferred();
@@ -177,23 +191,15 @@ describe('PriorityRequestLimiter', () => {
 
   it('should keep background requests to their share of the limit', async () => {
     const subject = limiter(10, 0.3);
-    const gates = Array.from({ length: 5 }, () => deferred());
-    let started = 0;
-    const runs = gates.map((gate) =>
-      subject.run('background', () => {
-        started += 1;
-        return gate.promise;
-      }),
-    );
+    const background = gated(subject, 'background', 5);
     await tick();
-    expect(started).toBe(3);
+    expect(background.started()).toBe(3);
     expect(subject.requestsInFlight).toBe(3);
     // Live requests still find room.
     await subject.run('live', () => Promise.resolve());
 
-    gates.forEach((gate) => gate.resolve());
-    await Promise.all(runs);
-    expect(started).toBe(5);
+    await background.release();
+    expect(background.started()).toBe(5);
   });
 
   it('should give background requests fewer slots while answers are slow, and live requests all of them', async () => {
@@ -214,25 +220,15 @@ describe('PriorityRequestLimiter', () => {
     for (let round = 0; round < 7; round += 1) await answer(1_500);
     expect(limit.current).toBe(20);
 
-    const gates = Array.from({ length: 10 }, () => deferred());
-    let background = 0;
-    const runs = gates.map((gate) =>
-      subject.run('background', () => {
-        background += 1;
-        return gate.promise;
-      }),
-    );
+    const background = gated(subject, 'background', 10);
     await tick();
     // 20 × 0.5 × 0.9^7 ≈ 4.8 of the 10 a healthy Salesforce would give them.
-    expect(background).toBe(4);
-    let live = 0;
-    const liveGates = Array.from({ length: 16 }, () => deferred());
-    const liveRuns = liveGates.map((gate) => subject.run('live', () => ((live += 1), gate.promise)));
+    expect(background.started()).toBe(4);
+    const live = gated(subject, 'live', 16);
     await tick();
-    expect(live).toBe(16);
+    expect(live.started()).toBe(16);
 
-    [...gates, ...liveGates].forEach((gate) => gate.resolve());
-    await Promise.all([...runs, ...liveRuns]);
+    await Promise.all([background.release(), live.release()]);
   });
 
   it('should start no more requests than the long-request ceiling once one has been in flight that long', async () => {
