@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { withinDeadline } from '../common/deadline';
 import { PhoneNumbers } from '../common/phone-numbers';
 import { SalesforceClient } from '../salesforce/salesforce.client';
 import { CallerMatch, CaseRecord, RequestPriority } from '../salesforce/salesforce.types';
@@ -46,14 +47,10 @@ export class CallerIdentityService {
       return { withinBudget: none, eventual: none };
     }
     const eventual = this.lookupOnce(e164);
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<IdentifiedCaller>((resolve) => {
-      timer = setTimeout(() => {
-        this.logger.warn({ event: 'caller_lookup_over_budget' }, 'caller lookup ran out of time');
-        resolve({ identity: UNKNOWN, openCases: [], complete: false });
-      }, this.config.callerLookupBudgetMs);
+    const withinBudget = withinDeadline(eventual, this.config.callerLookupBudgetMs, (): IdentifiedCaller => {
+      this.logger.warn({ event: 'caller_lookup_over_budget' }, 'caller lookup ran out of time');
+      return { identity: UNKNOWN, openCases: [], complete: false };
     });
-    const withinBudget = Promise.race([eventual, budget]).finally(() => clearTimeout(timer));
     return { withinBudget, eventual };
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { withinDeadline } from '../common/deadline';
 import { DeliveryRow } from '../store/database.types';
 import { Clock } from './clock';
 import {
@@ -115,13 +116,9 @@ export class DeliveryExecutor {
   }
 
   /** Waits up to `graceMs` for running attempts; true when none is left. */
-  async settle(graceMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+  settle(graceMs: number): Promise<boolean> {
     const done = Promise.allSettled([...this.inflight]).then(() => true);
-    const settled = await Promise.race([done, timeout]);
-    clearTimeout(timer);
-    return settled;
+    return withinDeadline(done, graceMs, () => false);
   }
 
   private async runUntracked(

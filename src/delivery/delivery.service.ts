@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from './clock';
+import { withinDeadline } from '../common/deadline';
 import { deliveryConfig, DeliveryConfig } from './delivery.config';
 import { DeliveryExecutor } from './delivery.executor';
 import { DeliveryListFilter, DeliveryRepository, toRecord } from './delivery.repository';
@@ -91,23 +92,13 @@ export class DeliveryService {
     if (!row) return this.awaitSettled(record.id, deadline);
 
     const attempt = this.executor.run([row], 'live').then((outcomes) => outcomes.get(row.seq));
-    // A plain timer, cleared when the attempt wins: aborting an abortable sleep instead would build an
-    // AbortError (a DOMException with its stack) for every tool call that finishes in time.
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<undefined>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined);
-    });
-    try {
-      const outcome = await Promise.race([attempt, expired]);
-      return (
-        outcome ?? {
-          status: 'pending',
-          reason: 'Still running when the budget ran out; the outbox will finish it',
-        }
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await withinDeadline(attempt, deadline - Date.now(), () => undefined);
+    return (
+      outcome ?? {
+        status: 'pending',
+        reason: 'Still running when the budget ran out; the outbox will finish it',
+      }
+    );
   }
 
   async get(id: string): Promise<DeliveryRecord | undefined> {

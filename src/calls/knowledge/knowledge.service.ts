@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { withinDeadline } from '../../common/deadline';
 import { SalesforceClient } from '../../salesforce/salesforce.client';
 import { KnowledgeArticle } from '../../salesforce/salesforce.types';
 import { callsConfig, CallsConfig } from '../calls.config';
@@ -68,19 +69,13 @@ export class KnowledgeService {
   }
 
   private async search(question: string): Promise<KnowledgeAnswer> {
-    let timer: NodeJS.Timeout | undefined;
-    const overBudget = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.config.knowledgeTimeoutMs);
-    });
     try {
-      const found = await Promise.race([
-        this.salesforce.searchKnowledge(question, {
-          limit: ARTICLES_PER_SEARCH,
-          language: LOCALES[this.config.language].knowledgeLanguage,
-          priority: 'live',
-        }),
-        overBudget,
-      ]);
+      const search = this.salesforce.searchKnowledge(question, {
+        limit: ARTICLES_PER_SEARCH,
+        language: LOCALES[this.config.language].knowledgeLanguage,
+        priority: 'live',
+      });
+      const found = await withinDeadline(search, this.config.knowledgeTimeoutMs, () => 'timeout' as const);
       if (found === 'timeout') {
         this.logger.warn({ event: 'knowledge_over_budget' }, 'knowledge search ran out of time');
         return { kind: 'unavailable' };
@@ -102,8 +97,6 @@ export class KnowledgeService {
         'knowledge search failed',
       );
       return { kind: 'unavailable' };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
