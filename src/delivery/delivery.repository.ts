@@ -43,11 +43,8 @@ export class DeliveryRepository {
 
   /**
    * Commits a new row, or leaves the existing row of that idempotency key untouched; `inserted` says which.
-   */
-  /**
-   * Inserts the row, or finds the one its idempotency key already has. With `lease`, a new row is inserted
-   * leased to that owner (its first attempt counted), for a caller who runs it at once: no worker of any replica
-   * takes it meanwhile, and the claim costs no second statement.
+   * With `lease`, a new row is inserted leased to that owner (its first attempt counted), for a caller who runs
+   * it at once: no worker of any replica takes it meanwhile, and the claim costs no second statement.
    */
   async insert(
     delivery: NewDelivery,
@@ -355,8 +352,8 @@ export class DeliveryRepository {
 }
 
 /**
- * Rows per statement in `record`: 9 parameters an outcome and 15 a follow-up stay far below SQLite's 32,766 and PostgreSQL's 65,535
- * bind parameters, whatever DELIVERY_BATCH_SIZE is.
+ * Rows per statement in `record`: 9 parameters an outcome and 15 a follow-up stay far below SQLite's 32,766
+ * and PostgreSQL's 65,535 bind parameters, whatever DELIVERY_BATCH_SIZE is.
  */
 const RECORD_CHUNK = 500;
 
